@@ -1,0 +1,4 @@
+import Improve
+import ImproveTestSupport
+
+print("improve-bench: under construction")

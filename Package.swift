@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: ImproveCore <- (Evals, Generators) <- Improve <- improve-cli.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "improve",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Improve", targets: ["Improve"]),
+        .executable(name: "improve-cli", targets: ["improve-cli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // Test-only loopback HTTP server: a real socket server small enough to build in seconds.
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
+    ],
+    targets: [
+        .target(
+            name: "ImproveCore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "Evals", dependencies: ["ImproveCore"], swiftSettings: strict),
+        .target(name: "Generators", dependencies: ["ImproveCore"], swiftSettings: strict),
+        .target(name: "Improve", dependencies: ["ImproveCore", "Evals", "Generators"], swiftSettings: strict),
+        .executableTarget(
+            name: "improve-cli",
+            dependencies: ["Improve", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ImproveTestSupport",
+            dependencies: ["ImproveCore", .product(name: "FlyingFox", package: "FlyingFox")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "improve-bench",
+            dependencies: ["Improve", "ImproveTestSupport"],
+            path: "Benchmarks/improve-bench",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveTestSupport"]),
+        .testTarget(name: "EvalsTests", dependencies: ["Evals", "ImproveTestSupport"]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveTestSupport"]),
+        .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveTestSupport"]),
+        .testTarget(name: "LiveTests", dependencies: ["Improve", "ImproveTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,83 @@
+import Foundation
+
+/// The rules a run must obey: which models may be called, what the search may spend, and
+/// what the promotion gate demands. Read from `policy.yaml` in the profile directory.
+public struct Policy: Codable, Sendable, Equatable {
+    /// `provider/model` patterns (see ``AllowedModels``); every role is checked before a run starts.
+    public var allowedModels: AllowedModels
+    /// Models for roles other than the task model; absent roles fall back to the task model.
+    public var roles: [String: ModelSpec]
+    public var budget: Budget
+    public var gate: GateSettings
+    public var search: SearchSettings
+
+    public init(allowedModels: AllowedModels, roles: [String: ModelSpec] = [:], budget: Budget = Budget(metricCalls: 300), gate: GateSettings = GateSettings(), search: SearchSettings = SearchSettings()) {
+        self.allowedModels = allowedModels
+        self.roles = roles
+        self.budget = budget
+        self.gate = gate
+        self.search = search
+    }
+
+    /// The model for `role` (`reflection`, `judge`, `simulator`), or the task model.
+    public func model(for role: String, task: ModelSpec) -> ModelSpec {
+        roles[role] ?? task
+    }
+}
+
+/// What the promotion gate demands.
+public struct GateSettings: Codable, Sendable, Equatable {
+    /// The lower confidence bound of the holdout lift must exceed this (score units, 0.0–1.0).
+    public var minLift: Double
+    /// Two-sided confidence level of the interval (0.95 means alpha 0.05).
+    public var confidence: Double
+    /// Fewer holdout pairs than this holds the verdict.
+    public var minPairs: Int
+    /// Largest allowed (search lift - holdout lift) before the overfit check fails.
+    public var maxOverfitGap: Double
+    /// Largest allowed drop on any named scorer dimension.
+    public var maxDimensionRegression: Double
+    /// Largest allowed winner/baseline ratio of mean cost per item (nil: not checked).
+    public var maxCostRatio: Double?
+    /// Largest allowed winner/baseline ratio of mean latency per item (nil: not checked).
+    public var maxLatencyRatio: Double?
+    public var bootstrapResamples: Int
+    /// Seed of the paired bootstrap, stored with every verdict.
+    public var seed: UInt64
+    /// How many of the best search candidates go to holdout (Holm-corrected when > 1).
+    public var finalists: Int
+
+    public init(minLift: Double = 0, confidence: Double = 0.95, minPairs: Int = 20, maxOverfitGap: Double = 0.25, maxDimensionRegression: Double = 0.05, maxCostRatio: Double? = nil, maxLatencyRatio: Double? = nil, bootstrapResamples: Int = 2000, seed: UInt64 = 20_260_101, finalists: Int = 1) {
+        self.minLift = minLift
+        self.confidence = confidence
+        self.minPairs = minPairs
+        self.maxOverfitGap = maxOverfitGap
+        self.maxDimensionRegression = maxDimensionRegression
+        self.maxCostRatio = maxCostRatio
+        self.maxLatencyRatio = maxLatencyRatio
+        self.bootstrapResamples = bootstrapResamples
+        self.seed = seed
+        self.finalists = finalists
+    }
+}
+
+/// Knobs of the search loop shared by generators.
+public struct SearchSettings: Codable, Sendable, Equatable {
+    /// The run's seed: every random choice derives from it; stored with the run.
+    public var seed: UInt64
+    public var minibatchSize: Int
+    /// Stop after this many proposals in a row that were not accepted.
+    public var maxConsecutiveFailures: Int
+    /// Largest allowed length of a proposed component, in characters.
+    public var maxComponentLength: Int
+    /// Concurrent rollouts (bounded again by the provider's own limit).
+    public var concurrency: Int
+
+    public init(seed: UInt64 = 1, minibatchSize: Int = 4, maxConsecutiveFailures: Int = 12, maxComponentLength: Int = 4000, concurrency: Int = 4) {
+        self.seed = seed
+        self.minibatchSize = minibatchSize
+        self.maxConsecutiveFailures = maxConsecutiveFailures
+        self.maxComponentLength = maxComponentLength
+        self.concurrency = concurrency
+    }
+}

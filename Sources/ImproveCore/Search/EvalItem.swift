@@ -1,0 +1,73 @@
+/// One eval item: a stable id, named input fields, an optional expected value, tags.
+public struct EvalItem: Codable, Sendable, Hashable {
+    public var id: String
+    /// Named inputs; `input` is the conventional main field rendered by `{{input}}`.
+    public var fields: [String: String]
+    public var expected: String?
+    public var tags: [String]
+
+    public init(id: String, fields: [String: String], expected: String? = nil, tags: [String] = []) {
+        self.id = id
+        self.fields = fields
+        self.expected = expected
+        self.tags = tags
+    }
+
+    /// Convenience for the common single-input item.
+    public init(id: String, input: String, expected: String? = nil, tags: [String] = []) {
+        self.init(id: id, fields: ["input": input], expected: expected, tags: tags)
+    }
+
+    public var input: String { fields["input"] ?? "" }
+}
+
+/// The trace of one rollout: what was sent, what came back, what it cost.
+public struct RolloutTrace: Codable, Sendable, Hashable {
+    public var messages: [ChatMessage]
+    public var output: String
+    public var usage: Usage
+    public var servedModel: String
+    public var latencyMs: Double
+    public var source: String
+
+    public init(messages: [ChatMessage], output: String, usage: Usage, servedModel: String, latencyMs: Double, source: String) {
+        self.messages = messages
+        self.output = output
+        self.usage = usage
+        self.servedModel = servedModel
+        self.latencyMs = latencyMs
+        self.source = source
+    }
+}
+
+/// The scored outcome of running one candidate on one item.
+public struct ItemResult: Codable, Sendable, Hashable {
+    public var itemID: String
+    /// Overall score in [0, 1].
+    public var score: Double
+    /// Pass/fail where the scorers define it.
+    public var passed: Bool?
+    /// Text written for a reflection model: what was expected, what came out, why it failed.
+    public var feedback: String
+    /// Per-dimension (per-scorer) scores in [0, 1].
+    public var dimensions: [String: Double]
+    public var trace: RolloutTrace?
+    /// Set when the rollout itself failed (infrastructure, simulator), as opposed to a low score.
+    public var error: String?
+
+    public init(itemID: String, score: Double, passed: Bool? = nil, feedback: String = "", dimensions: [String: Double] = [:], trace: RolloutTrace? = nil, error: String? = nil) {
+        self.itemID = itemID
+        self.score = score
+        self.passed = passed
+        self.feedback = feedback
+        self.dimensions = dimensions
+        self.trace = trace
+        self.error = error
+    }
+}
+
+/// Runs a profile on items and scores the outputs. Implemented by the Evals module.
+public protocol ProfileEvaluator: Sendable {
+    /// Results in the order of `items`; one per item (a failed rollout is a result with `error`).
+    func evaluate(_ profile: AgentProfile, on items: [EvalItem]) async throws -> [ItemResult]
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// Lifecycle states of a run.
+public enum RunState: String, Codable, Sendable {
+    case running, completed, failed, cancelled, interrupted
+}
+
+/// What identifies and configures a run when it is opened.
+public struct RunSpec: Codable, Sendable, Equatable {
+    /// Same key, same run: a second open joins the first instead of starting another.
+    public var dedupeKey: String
+    public var seed: UInt64
+    public var profileName: String
+    public var profileHash: String
+    public var surface: String
+    public var generator: String
+    public var config: JSONValue
+    public var policy: JSONValue
+
+    public init(dedupeKey: String, seed: UInt64, profileName: String, profileHash: String, surface: String, generator: String, config: JSONValue, policy: JSONValue) {
+        self.dedupeKey = dedupeKey
+        self.seed = seed
+        self.profileName = profileName
+        self.profileHash = profileHash
+        self.surface = surface
+        self.generator = generator
+        self.config = config
+        self.policy = policy
+    }
+}
+
+/// A run as stored.
+public struct RunRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var spec: RunSpec
+    public var state: RunState
+    public var result: JSONValue?
+    public var failure: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+    /// Sum of the ledger for this run.
+    public var spent: Usage
+    public var paidSteps: Int
+
+    public init(id: String, spec: RunSpec, state: RunState, result: JSONValue?, failure: String?, createdAt: Date, updatedAt: Date, spent: Usage, paidSteps: Int) {
+        self.id = id
+        self.spec = spec
+        self.state = state
+        self.result = result
+        self.failure = failure
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.spent = spent
+        self.paidSteps = paidSteps
+    }
+}
+
+/// One scored (candidate, item) pair as stored.
+public struct EvaluationRecord: Codable, Sendable, Equatable {
+    public enum Split: String, Codable, Sendable { case search, holdout }
+    public var candidateID: String
+    public var itemID: String
+    public var split: Split
+    public var score: Double
+    public var passed: Bool?
+    public var feedback: String
+
+    public init(candidateID: String, itemID: String, split: Split, score: Double, passed: Bool?, feedback: String) {
+        self.candidateID = candidateID
+        self.itemID = itemID
+        self.split = split
+        self.score = score
+        self.passed = passed
+        self.feedback = feedback
+    }
+}
+
+/// Counts for `improve-cli show`.
+public struct RunSummary: Codable, Sendable, Equatable {
+    public struct StepCount: Codable, Sendable, Equatable {
+        public var kind: String
+        public var state: String
+        public var count: Int
+        public init(kind: String, state: String, count: Int) {
+            self.kind = kind
+            self.state = state
+            self.count = count
+        }
+    }
+    public struct Event: Codable, Sendable, Equatable {
+        public var sequence: Int
+        public var kind: String
+        public var payload: JSONValue
+        public var at: Date
+        public init(sequence: Int, kind: String, payload: JSONValue, at: Date) {
+            self.sequence = sequence
+            self.kind = kind
+            self.payload = payload
+            self.at = at
+        }
+    }
+    public var run: RunRecord
+    public var steps: [StepCount]
+    public var ledgerByModel: [String: Usage]
+    public var candidates: Int
+    public var evaluations: Int
+    public var lastEvents: [Event]
+
+    public init(run: RunRecord, steps: [StepCount], ledgerByModel: [String: Usage], candidates: Int, evaluations: Int, lastEvents: [Event]) {
+        self.run = run
+        self.steps = steps
+        self.ledgerByModel = ledgerByModel
+        self.candidates = candidates
+        self.evaluations = evaluations
+        self.lastEvents = lastEvents
+    }
+}
+
+/// The durable store behind runs. SQLite is the embedded default; the protocol keeps callers
+/// independent of the backend so a PostgreSQL store for many workers can be added.
+public protocol RunStore: Sendable {
+    /// A description of where the store lives, for messages (a file path for SQLite).
+    var location: String { get }
+
+    /// Opens the run for `spec.dedupeKey`, creating it if new; the Bool is true when an
+    /// existing run was joined. Starts a new attempt for `workerID`.
+    func openRun(_ spec: RunSpec, workerID: String) throws -> (run: RunRecord, joined: Bool)
+    /// Reopens a run by id for resumption (a new attempt); unknown ids are ``StoreError/unknownRun(id:store:)``.
+    func resumeRun(id: String, workerID: String) throws -> RunRecord
+    func run(id: String) throws -> RunRecord?
+    /// All runs, newest first.
+    func listRuns(limit: Int) throws -> [RunRecord]
+    /// The step journal of a run for one worker.
+    func journal(runID: String, workerID: String) throws -> any StepJournal
+    /// Records a candidate once (idempotent by candidate id).
+    func recordCandidate(runID: String, _ candidate: Candidate) throws
+    /// Records scored pairs (idempotent by run, candidate, item, split).
+    func recordEvaluations(runID: String, _ records: [EvaluationRecord]) throws
+    /// Appends a progress event.
+    func appendEvent(runID: String, kind: String, payload: JSONValue) throws
+    /// Marks the run finished (or interrupted) with its result or failure.
+    func finishRun(id: String, state: RunState, result: JSONValue?, failure: String?) throws
+    func summary(runID: String, lastEvents: Int) throws -> RunSummary
+}

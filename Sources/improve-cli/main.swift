@@ -1,0 +1,5 @@
+import Foundation
+import ImproveCore
+import Improve
+
+print("improve-cli: under construction")
