@@ -1,0 +1,102 @@
+import ImproveCore
+
+/// A candidate and its scores on the SEARCH split only.
+///
+/// Holdout items and holdout scores never enter any type in this module: the search engine
+/// is built from a ``SearchSet`` and the gate lives in the `Improve` module, so a generator
+/// cannot see them even by mistake.
+public struct ScoredCandidate: Sendable, Codable, Equatable {
+    public var candidate: Candidate
+    /// Results keyed by item id (search items only).
+    public var results: [String: ItemResult]
+
+    public init(candidate: Candidate, results: [String: ItemResult]) {
+        self.candidate = candidate
+        self.results = results
+    }
+
+    public var id: String { candidate.id }
+
+    /// Mean score over the items scored so far (0 when none).
+    public var meanScore: Double {
+        results.isEmpty ? 0 : results.values.reduce(0) { $0 + $1.score } / Double(results.count)
+    }
+}
+
+/// An edit that was proposed and not accepted, remembered so it is not proposed again and
+/// can be shown to the reflection model.
+public struct RejectedEdit: Sendable, Codable, Equatable {
+    public var component: String
+    public var text: String
+    public var generator: String
+    public var reason: String
+
+    public init(component: String, text: String, generator: String, reason: String) {
+        self.component = component
+        self.text = text
+        self.generator = generator
+        self.reason = reason
+    }
+}
+
+/// The labelled items a generator may look at: the search split, and nothing else.
+public struct SearchSet: Sendable, Codable, Equatable {
+    public let items: [EvalItem]
+
+    public init(items: [EvalItem]) {
+        self.items = items
+    }
+
+    /// The distinct expected values (the label set) of a classification suite, sorted.
+    public var labels: [String] {
+        Array(Set(items.compactMap(\.expected))).sorted()
+    }
+}
+
+/// What a generator sees when asked to propose.
+public struct ProposalContext: Sendable {
+    /// Every candidate scored so far, with search-split results.
+    public var pool: [ScoredCandidate]
+    /// The candidate chosen as parent for this proposal.
+    public var parent: ScoredCandidate
+    /// The parent's results on this iteration's minibatch, with traces and feedback.
+    public var minibatch: [ItemResult]
+    /// The component this iteration should change (round-robin over the surface's components).
+    public var component: String
+    public var search: SearchSet
+    public var rejected: [RejectedEdit]
+    /// Metric calls left in the budget (nil: unlimited).
+    public var metricCallsLeft: Int?
+    public var iteration: Int
+    public var settings: SearchSettings
+
+    public init(pool: [ScoredCandidate], parent: ScoredCandidate, minibatch: [ItemResult], component: String, search: SearchSet, rejected: [RejectedEdit], metricCallsLeft: Int?, iteration: Int, settings: SearchSettings) {
+        self.pool = pool
+        self.parent = parent
+        self.minibatch = minibatch
+        self.component = component
+        self.search = search
+        self.rejected = rejected
+        self.metricCallsLeft = metricCallsLeft
+        self.iteration = iteration
+        self.settings = settings
+    }
+}
+
+/// The result of one proposal.
+public enum Proposal: Sendable {
+    /// New candidates to score (usually one).
+    case candidates([Candidate])
+    /// Nothing to propose this time (the engine counts it as a failed proposal).
+    case nothing(reason: String)
+    /// This generator has nothing more to offer at all; the engine stops asking it.
+    case exhausted(reason: String)
+}
+
+/// Proposes candidates. Model calls go through `model`, which the engine has wrapped in the
+/// allowed-models guard and the step journal; randomness comes only from `rng`.
+public protocol CandidateGenerator: Sendable {
+    /// Stable name, recorded on every candidate it proposes.
+    var name: String { get }
+    func propose(_ context: ProposalContext, model: any ModelClient, rng: inout SeededRandom) async throws -> Proposal
+}

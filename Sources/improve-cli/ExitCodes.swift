@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// Exit codes are part of the contract with cron jobs and CI; see `improve-cli --help`.
+enum ExitStatus {
+    static let shipped = ExitCode(0)
+    static let error = ExitCode(1)
+    static let policyViolation = ExitCode(2)
+    static let held = ExitCode(3)
+    static let rejected = ExitCode(4)
+    static let interrupted = ExitCode(5)
+}

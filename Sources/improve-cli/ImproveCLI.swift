@@ -1,0 +1,25 @@
+import ArgumentParser
+
+/// `improve-cli`: policy-gated self-improvement of LLM agent profiles.
+@main
+struct ImproveCLI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "improve-cli",
+        abstract: "Improve an agent profile with scored candidates, ship it only when a promotion gate says the gain is real.",
+        discussion: """
+            Typical use:
+              improve-cli models check --profile Profiles/sentiment     smoke-test the configured model
+              improve-cli eval Profiles/sentiment                        score the profile as it is
+              improve-cli run Profiles/sentiment                         search, gate, write back, audit
+              improve-cli runs / show <run-id> / resume <run-id>         inspect and resume runs
+              improve-cli audit verify <audit.json>                      check an audit record
+
+            Exit codes: 0 shipped (or success), 1 error, 2 policy violation, 3 held / no improvement,
+            4 rejected, 5 interrupted (resumable with `improve-cli resume`).
+            """,
+        subcommands: [
+            RunCommand.self, ResumeCommand.self, EvalCommand.self, RunsCommand.self, ShowCommand.self,
+            GateCommand.self, AuditCommand.self, ReportCommand.self, ModelsCommand.self,
+        ]
+    )
+}

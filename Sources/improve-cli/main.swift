@@ -1,5 +1,0 @@
-import Foundation
-import ImproveCore
-import Improve
-
-print("improve-cli: under construction")
