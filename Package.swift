@@ -52,6 +52,13 @@ let package = Package(
             path: "Benchmarks/improve-bench",
             swiftSettings: strict
         ),
+        // A child process for the store's SIGKILL chaos test.
+        .executableTarget(
+            name: "improve-chaos-worker",
+            dependencies: ["ImproveCore", "ImproveTestSupport"],
+            path: "Tests/ChaosWorker",
+            swiftSettings: strict
+        ),
         .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveTestSupport"]),
         .testTarget(name: "EvalsTests", dependencies: ["Evals", "ImproveTestSupport"]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveTestSupport"]),

@@ -1,0 +1,3 @@
+import ImproveCore
+
+print("chaos worker: not built yet")
