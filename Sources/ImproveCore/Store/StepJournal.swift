@@ -38,9 +38,12 @@ public struct StepOutput<Value: Codable & Sendable>: Sendable {
 
 /// Claim-or-replay execution of steps within one run.
 ///
-/// A step's checkpoint is the SHA-256 of its canonical signature plus an occurrence counter for
-/// identical signatures within the run. A completed checkpoint replays its stored value without
-/// running the body; a checkpoint whose stored signature differs from the caller's is an error.
+/// A step's checkpoint is its `name` when the caller gives one (for steps whose position in the
+/// run is what identifies them, such as `proposal/iteration-3`), otherwise the SHA-256 of its
+/// canonical signature; either way followed by an occurrence counter for repeated identical
+/// checkpoints within the run. A completed checkpoint replays its stored value without running
+/// the body; a checkpoint whose stored signature differs from the caller's is
+/// ``StoreError/signatureMismatch(runID:checkpoint:stored:given:)``.
 public protocol StepJournal: Sendable {
     /// The run this journal writes to.
     var runID: String { get }
@@ -48,9 +51,19 @@ public protocol StepJournal: Sendable {
     /// Runs `body` at most once per checkpoint across every process sharing the store, and
     /// returns the stored value whenever the checkpoint has already completed.
     func step<Value: Codable & Sendable>(
-        _ kind: StepKind, signature: JSONValue, as type: Value.Type,
+        _ kind: StepKind, name: String?, signature: JSONValue, as type: Value.Type,
         body: @escaping @Sendable () async throws -> StepOutput<Value>
     ) async throws -> Value
+}
+
+extension StepJournal {
+    /// A step named by the hash of its signature: the form for model and scorer calls.
+    public func step<Value: Codable & Sendable>(
+        _ kind: StepKind, signature: JSONValue, as type: Value.Type,
+        body: @escaping @Sendable () async throws -> StepOutput<Value>
+    ) async throws -> Value {
+        try await step(kind, name: nil, signature: signature, as: type, body: body)
+    }
 }
 
 /// Errors of the durable store.
