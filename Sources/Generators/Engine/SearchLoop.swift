@@ -85,7 +85,7 @@ struct SearchLoop {
 
         var record = ProposalRecord(
             iteration: iteration, parent: parent.id, generator: "", component: component, changedComponents: [],
-            rationale: "", child: nil, minibatch: minibatch.map(\.id), parentScores: [], childScores: [], accepted: false,
+            rationale: "", child: nil, childParents: [], minibatch: minibatch.map(\.id), parentScores: [], childScores: [], accepted: false,
             reason: "", metricCalls: 0, reflectionUsage: .zero, evaluationUsage: .zero, random: random)
 
         let parentCost = cost(parent.candidate, on: minibatch)
@@ -102,7 +102,7 @@ struct SearchLoop {
         }
 
         let context = ProposalContext(
-            pool: pool, parent: parent, minibatch: parentRun.results, component: component, search: engine.search,
+            pool: pool, parent: parent, minibatch: parentRun.results, component: component, search: SearchSet(items: split.feedback),
             rejected: rejected, metricCallsLeft: spend.metricCallsLeft(in: engine.budget), iteration: iteration,
             settings: engine.settings, seenCandidateIDs: seen)
         let usageBefore = counter.usage
@@ -152,6 +152,7 @@ struct SearchLoop {
         record.generator = child.generator
         record.rationale = child.rationale
         record.child = child.id
+        record.childParents = child.parents
         record.changedComponents = changedComponents(child, from: parent.candidate)
 
         if let problem = screen.problem(with: child, parent: parent.candidate, seen: seen, rejected: rejected) {
@@ -164,7 +165,8 @@ struct SearchLoop {
         // Acceptance compares against every parent still in the pool (a merge has two), so
         // their minibatch scores are needed too; validation is reserved up front so an
         // accepted child is always fully scored.
-        let baselines = ([parent.id] + child.parents.filter { $0 != parent.id }).compactMap { id in pool.first { $0.id == id } }
+        let named = child.parents.compactMap { id in pool.first { $0.id == id } }
+        let baselines = named.isEmpty ? [parent] : named
         let needed = baselines.reduce(0) { $0 + cost($1.candidate, on: minibatch) } + cost(child, on: unique(minibatch + split.validation))
         guard spend.allows(needed, within: engine.budget) else {
             record.reason = "stopped: the budget cannot pay for scoring this child"

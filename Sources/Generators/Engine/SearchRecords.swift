@@ -39,6 +39,9 @@ public struct ProposalRecord: Sendable, Codable, Equatable {
     public var rationale: String
     /// Id of the proposed candidate (nil when nothing was proposed).
     public var child: String?
+    /// The child's declared parents; acceptance compares against each of them that is in
+    /// the pool (two for a merge), or against ``parent`` when none is.
+    public var childParents: [String]
     public var minibatch: [String]
     public var parentScores: [Double]
     public var childScores: [Double]

@@ -63,6 +63,8 @@ public struct ProposalContext: Sendable {
     public var minibatch: [ItemResult]
     /// The component this iteration should change (round-robin over the surface's components).
     public var component: String
+    /// The feedback pool of the search split: the items minibatches come from. Validation
+    /// items are withheld so demonstrations or edits cannot leak into parent selection.
     public var search: SearchSet
     public var rejected: [RejectedEdit]
     /// Metric calls left in the budget (nil: unlimited).
