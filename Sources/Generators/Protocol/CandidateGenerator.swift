@@ -63,14 +63,19 @@ public struct ProposalContext: Sendable {
     public var minibatch: [ItemResult]
     /// The component this iteration should change (round-robin over the surface's components).
     public var component: String
+    /// The feedback pool of the search split: the items minibatches come from. Validation
+    /// items are withheld so demonstrations or edits cannot leak into parent selection.
     public var search: SearchSet
     public var rejected: [RejectedEdit]
     /// Metric calls left in the budget (nil: unlimited).
     public var metricCallsLeft: Int?
     public var iteration: Int
     public var settings: SearchSettings
+    /// Ids of every candidate proposed so far (scored or rejected), so a generator with a
+    /// fixed menu of edits can skip the ones already tried instead of wasting a proposal.
+    public var seenCandidateIDs: Set<String>
 
-    public init(pool: [ScoredCandidate], parent: ScoredCandidate, minibatch: [ItemResult], component: String, search: SearchSet, rejected: [RejectedEdit], metricCallsLeft: Int?, iteration: Int, settings: SearchSettings) {
+    public init(pool: [ScoredCandidate], parent: ScoredCandidate, minibatch: [ItemResult], component: String, search: SearchSet, rejected: [RejectedEdit], metricCallsLeft: Int?, iteration: Int, settings: SearchSettings, seenCandidateIDs: Set<String> = []) {
         self.pool = pool
         self.parent = parent
         self.minibatch = minibatch
@@ -80,6 +85,29 @@ public struct ProposalContext: Sendable {
         self.metricCallsLeft = metricCallsLeft
         self.iteration = iteration
         self.settings = settings
+        self.seenCandidateIDs = seenCandidateIDs
+    }
+
+    /// The search item with this id, if any.
+    public func item(id: String) -> EvalItem? {
+        search.items.first { $0.id == id }
+    }
+
+    /// True when `components` would be a new candidate: not seen, and no changed component
+    /// repeats an edit already rejected for that component.
+    public func isNew(_ components: [String: String]) -> Bool {
+        let candidate = Candidate(components: components, generator: "")
+        guard !seenCandidateIDs.contains(candidate.id), components != parent.candidate.components else { return false }
+        return !components.contains { name, text in
+            text != parent.candidate.components[name] && rejected.contains { $0.component == name && $0.text == text }
+        }
+    }
+
+    /// A child of the parent with one component replaced.
+    public func child(setting component: String, to text: String, generator: String, rationale: String) -> Candidate {
+        var components = parent.candidate.components
+        components[component] = text
+        return Candidate(components: components, parents: [parent.id], generator: generator, rationale: rationale)
     }
 }
 

@@ -1,0 +1,30 @@
+import ImproveCore
+
+/// Every (candidate, item) pair scored so far, so no pair is ever paid for twice.
+///
+/// Keyed by candidate id (the hash of its components) and item id: the same text proposed
+/// again by any generator hits the cache.
+struct ScoreCache: Sendable {
+    private var results: [String: [String: ItemResult]] = [:]
+
+    func result(candidate: String, item: String) -> ItemResult? {
+        results[candidate]?[item]
+    }
+
+    /// The items of `items` that `candidate` has not been scored on yet, in order.
+    func missing(candidate: String, in items: [EvalItem]) -> [EvalItem] {
+        let known = results[candidate] ?? [:]
+        return items.filter { known[$0.id] == nil }
+    }
+
+    mutating func store(candidate: String, _ newResults: [ItemResult]) {
+        for result in newResults {
+            results[candidate, default: [:]][result.itemID] = result
+        }
+    }
+
+    /// Results of `candidate` on `items`, in the order of `items` (only the known ones).
+    func results(candidate: String, on items: [EvalItem]) -> [ItemResult] {
+        items.compactMap { results[candidate]?[$0.id] }
+    }
+}
