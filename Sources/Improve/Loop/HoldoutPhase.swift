@@ -1,0 +1,48 @@
+import Generators
+import ImproveCore
+
+/// The gate's view of one finalist: its holdout results and how it did on search.
+public struct FinalistResult: Sendable, Codable {
+    public var candidate: ScoredCandidate
+    public var holdout: [ItemResult]
+    /// Search-split (validation) mean of the finalist minus the baseline's.
+    public var searchLift: Double
+}
+
+/// What the holdout phase decided.
+struct HoldoutOutcome: Sendable {
+    var baseline: ScoredCandidate
+    var baselineHoldout: [ItemResult]
+    var finalists: [FinalistResult]
+    var decision: GateOutcome
+}
+
+/// Scores the baseline and the best search candidates on the holdout split and asks the gate.
+struct HoldoutPhase {
+    let inputs: ImproveInputs
+    let surface: any Surface
+    let evaluator: any ProfileEvaluator
+    let gate: GateSettings
+    let recorder: RunRecorder
+    let progress: (@Sendable (ImproveProgress) -> Void)?
+
+    func run(_ search: SearchResult) async throws -> HoldoutOutcome {
+        guard let baseline = search.pool.first else { throw PreflightError(problem: "the search produced no baseline") }
+        let finalists = search.ranking.filter { $0.id != baseline.id }.prefix(gate.finalists)
+        let total = (1 + finalists.count) * inputs.holdout.count
+        progress?(.holdout(done: 0, total: total))
+        let baselineHoldout = try await evaluator.evaluate(inputs.profile, on: inputs.holdout)
+        try recorder.recordResults(candidateID: baseline.id, results: baselineHoldout, split: .holdout)
+        var scored: [FinalistResult] = []
+        for (index, finalist) in finalists.enumerated() {
+            let profile = try surface.apply(finalist.candidate.components, to: inputs.profile)
+            let results = try await evaluator.evaluate(profile, on: inputs.holdout)
+            try recorder.recordResults(candidateID: finalist.id, results: results, split: .holdout)
+            scored.append(FinalistResult(candidate: finalist, holdout: results, searchLift: finalist.meanScore - baseline.meanScore))
+            progress?(.holdout(done: (index + 2) * inputs.holdout.count, total: total))
+        }
+        let decision = GateBridge.decide(settings: gate, baseline: baseline, baselineHoldout: baselineHoldout, finalists: scored)
+        try recorder.event("gate", try JSONValue(encoding: decision))
+        return HoldoutOutcome(baseline: baseline, baselineHoldout: baselineHoldout, finalists: scored, decision: decision)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Generators
+import ImproveCore
+
+/// Searches for a better version of one surface of a profile and ships it only through the
+/// promotion gate.
+///
+/// The steps, in order: preflight (every role's model allowed, budget bounded, splits disjoint —
+/// a breach throws ``PolicyViolation`` before anything is written), open or join the run by its
+/// dedupe key, search on the search split, evaluate the baseline and the finalists on the
+/// holdout split, gate, then write the audit record, the report and — only on ship — the new
+/// profile version. Every model call goes through the guard and the step journal, so calling
+/// `improve` again after a crash replays completed work for free and finishes the run.
+public func improve(
+    _ inputs: ImproveInputs, surface: SurfaceKind, generator: String? = nil, options: ImproveOptions,
+    store: any RunStore, models: ModelAccess,
+    progress: (@Sendable (ImproveProgress) -> Void)? = nil
+) async throws -> ImproveOutcome {
+    var options = options
+    options.surface = surface
+    options.generator = generator ?? options.generator
+    return try await ImproveRun(inputs: inputs, options: options, store: store, models: models, progress: progress).execute()
+}
+
+/// Progress notes for a UI.
+public enum ImproveProgress: Sendable {
+    case joined(runID: String)
+    case started(runID: String, searchItems: Int, holdoutItems: Int)
+    case search(SearchProgress, budget: Budget)
+    case holdout(done: Int, total: Int)
+    case warning(String)
+}

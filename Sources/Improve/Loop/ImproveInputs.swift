@@ -1,0 +1,91 @@
+import Foundation
+import Generators
+import ImproveCore
+
+/// Everything `improve` reads from a profile directory, already loaded and validated.
+public struct ImproveInputs: Sendable {
+    public var profile: AgentProfile
+    /// The `profile.yaml` the profile came from; shipped versions are written beside it.
+    public var profileFile: URL
+    public var policy: Policy
+    /// Named in policy-violation messages.
+    public var policyFile: String
+    public var search: [EvalItem]
+    public var holdout: [EvalItem]
+    /// Identity of the suite (items, scorers, split), part of the default dedupe key.
+    public var suiteHash: String
+    /// Roles besides the task and reflection models that the evaluation calls (judge, simulator).
+    public var evaluationRoles: [(role: String, model: ModelSpec)]
+    /// Builds the evaluator from the task client and the journal, both already wrapped.
+    public var makeEvaluator: @Sendable (_ task: any ModelClient, _ roles: RoleClients, _ journal: any StepJournal) -> any ProfileEvaluator
+
+    public init(
+        profile: AgentProfile, profileFile: URL, policy: Policy, policyFile: String, search: [EvalItem], holdout: [EvalItem],
+        suiteHash: String, evaluationRoles: [(role: String, model: ModelSpec)] = [],
+        makeEvaluator: @escaping @Sendable (_ task: any ModelClient, _ roles: RoleClients, _ journal: any StepJournal) -> any ProfileEvaluator
+    ) {
+        self.profile = profile
+        self.profileFile = profileFile
+        self.policy = policy
+        self.policyFile = policyFile
+        self.search = search
+        self.holdout = holdout
+        self.suiteHash = suiteHash
+        self.evaluationRoles = evaluationRoles
+        self.makeEvaluator = makeEvaluator
+    }
+}
+
+/// Guarded, journaled clients for the non-task roles, by role name.
+public struct RoleClients: Sendable {
+    public let clients: [String: any ModelClient]
+    public init(_ clients: [String: any ModelClient]) {
+        self.clients = clients
+    }
+    public subscript(role: String) -> (any ModelClient)? { clients[role] }
+}
+
+/// How `improve` reaches models: a factory for raw provider clients (HTTP, cassette, scripted).
+/// `improve` wraps every client it makes in the allowed-models guard and the step journal.
+public struct ModelAccess: Sendable {
+    public var makeClient: @Sendable (ModelSpec) throws -> any ModelClient
+    /// True when answers come from a stub or a cassette, recorded in the audit.
+    public var isStubOrReplay: Bool
+
+    public init(isStubOrReplay: Bool = false, makeClient: @escaping @Sendable (ModelSpec) throws -> any ModelClient) {
+        self.makeClient = makeClient
+        self.isStubOrReplay = isStubOrReplay
+    }
+}
+
+/// Options of one `improve` call.
+public struct ImproveOptions: Sendable {
+    public var surface: SurfaceKind
+    /// Generator name; nil picks the surface's default (see ``GeneratorCatalog``).
+    public var generator: String?
+    /// Overrides the policy's budget.
+    public var budget: Budget?
+    /// Overrides the policy's search seed.
+    public var seed: UInt64?
+    /// Overrides the default dedupe key (which hashes every input of the run).
+    public var dedupeKey: String?
+    public var workerID: String
+    /// Where the audit record and report go; default `<profile dir>/runs/<run id>/`.
+    public var outputDirectory: URL?
+    /// Overwrite `profile.yaml` instead of writing `profile.v<N>.yaml` beside it.
+    public var inPlace: Bool
+    /// HMAC key for the audit signature (from the environment; never stored).
+    public var auditKey: Data?
+
+    public init(surface: SurfaceKind = .prompt, generator: String? = nil, budget: Budget? = nil, seed: UInt64? = nil, dedupeKey: String? = nil, workerID: String = "worker-\(ProcessInfo.processInfo.processIdentifier)", outputDirectory: URL? = nil, inPlace: Bool = false, auditKey: Data? = nil) {
+        self.surface = surface
+        self.generator = generator
+        self.budget = budget
+        self.seed = seed
+        self.dedupeKey = dedupeKey
+        self.workerID = workerID
+        self.outputDirectory = outputDirectory
+        self.inPlace = inPlace
+        self.auditKey = auditKey
+    }
+}

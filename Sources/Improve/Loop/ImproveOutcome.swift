@@ -1,0 +1,31 @@
+import Foundation
+import ImproveCore
+
+/// The promotion decision.
+public enum Verdict: String, Codable, Sendable {
+    case ship, hold, reject
+}
+
+/// What one `improve` call produced.
+public struct ImproveOutcome: Codable, Sendable {
+    public var runID: String
+    /// True when an existing run with the same dedupe key was joined.
+    public var joinedExistingRun: Bool
+    public var verdict: Verdict
+    public var reasons: [String]
+    public var baselineSearchMean: Double
+    public var winnerSearchMean: Double
+    public var baselineHoldoutMean: Double?
+    public var winnerHoldoutMean: Double?
+    public var winnerID: String
+    public var baselineID: String
+    /// The new profile version, when shipped.
+    public var writtenProfile: String?
+    public var auditRecord: String
+    public var report: String
+    public var candidates: Int
+    public var proposals: Int
+    public var metricCalls: Int
+    public var usage: Usage
+    public var stopReason: String
+}

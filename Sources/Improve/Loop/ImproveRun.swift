@@ -1,0 +1,121 @@
+import Foundation
+import Generators
+import ImproveCore
+
+/// One execution of `improve` (a fresh run, a joined run or a resumption: they are the same code,
+/// because every paid step replays from the journal).
+struct ImproveRun {
+    let inputs: ImproveInputs
+    let options: ImproveOptions
+    let store: any RunStore
+    let models: ModelAccess
+    let progress: (@Sendable (ImproveProgress) -> Void)?
+
+    func execute() async throws -> ImproveOutcome {
+        let policy = inputs.policy
+        let generatorName = try options.generator ?? GeneratorCatalog.defaultName(for: options.surface)
+        let taskModel = inputs.profile.model
+        let reflectionModel = policy.model(for: "reflection", task: taskModel)
+
+        // 1. Preflight: nothing is written and nothing is sent until all of this holds.
+        var roles: [(role: String, model: ModelSpec)] = [("task", taskModel)]
+        if GeneratorCatalog.usesReflection(generatorName) { roles.append(("reflection", reflectionModel)) }
+        roles += inputs.evaluationRoles
+        try Preflight.checkModels(roles, policy: policy, policyFile: inputs.policyFile)
+        let surface = GeneratorCatalog.surface(options.surface)
+        let generator = try GeneratorCatalog.make(generatorName, surface: options.surface, reflectionModel: reflectionModel)
+        let budget = options.budget ?? policy.budget
+        try Preflight.checkBudgetAndSplits(budget: budget, search: inputs.search, holdout: inputs.holdout)
+        var settings = policy.search
+        if let seed = options.seed { settings.seed = seed }
+        for warning in PowerCheck.warnings(holdoutPairs: inputs.holdout.count, gate: policy.gate) {
+            progress?(.warning(warning))
+        }
+
+        // 2. Open or join the run.
+        let spec = try runSpec(generatorName: generatorName, budget: budget, seed: settings.seed)
+        let (run, joined) = try store.openRun(spec, workerID: options.workerID)
+        if joined, run.state == .completed, let stored = run.result {
+            progress?(.joined(runID: run.id))
+            var outcome = try stored.decode(as: ImproveOutcome.self)
+            outcome.joinedExistingRun = true
+            return outcome
+        }
+        progress?(.started(runID: run.id, searchItems: inputs.search.count, holdoutItems: inputs.holdout.count))
+        let journal = try store.journal(runID: run.id, workerID: options.workerID)
+        let clients = try RunClients(models: models, policy: policy, journal: journal, task: taskModel, reflection: reflectionModel, roles: inputs.evaluationRoles)
+        let evaluator = inputs.makeEvaluator(clients.task, clients.roles, journal)
+        let recorder = RunRecorder(store: store, runID: run.id)
+
+        do {
+            // 3. Search (search split only; the engine never receives holdout items).
+            let engine = SearchEngine(
+                base: inputs.profile, surface: surface, search: SearchSet(items: inputs.search), evaluator: evaluator,
+                generator: generator, reflectionModel: clients.reflection, budget: budget, settings: settings,
+                progress: { [progress] note in progress?(.search(note, budget: budget)) },
+                checkpoint: { event in try recorder.record(event) })
+            let searchResult = try await engine.run()
+
+            // 4. Holdout: baseline and finalists, journaled like everything else.
+            let phase = try await HoldoutPhase(
+                inputs: inputs, surface: surface, evaluator: evaluator, gate: policy.gate, recorder: recorder, progress: progress
+            ).run(searchResult)
+
+            // 5. Write: audit and report always; the profile only on ship.
+            let outcome = try WriteBack(
+                inputs: inputs, options: options, runID: run.id, joined: joined, generatorName: generatorName,
+                isStubOrReplay: models.isStubOrReplay, seed: settings.seed, budget: budget
+            ).write(search: searchResult, holdout: phase, surface: surface)
+            try store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
+            return outcome
+        } catch is CancellationError {
+            try? store.finishRun(id: run.id, state: .interrupted, result: nil, failure: "interrupted by a signal; resumable")
+            throw StoreError.cancelled(runID: run.id)
+        } catch let error as StoreError {
+            if case .cancelled = error {
+                try? store.finishRun(id: run.id, state: .interrupted, result: nil, failure: "interrupted; resumable")
+            } else {
+                try? store.finishRun(id: run.id, state: .failed, result: nil, failure: Redactor.fromEnvironment().redact(String(describing: error)))
+            }
+            throw error
+        } catch {
+            try? store.finishRun(id: run.id, state: .failed, result: nil, failure: Redactor.fromEnvironment().redact(String(describing: error)))
+            throw error
+        }
+    }
+
+    private func runSpec(generatorName: String, budget: Budget, seed: UInt64) throws -> RunSpec {
+        let policyHash = try ContentHash.of(inputs.policy)
+        let key = options.dedupeKey ?? RunIdentity.dedupeKey(
+            profileHash: inputs.profile.contentHash, suiteHash: inputs.suiteHash, policyHash: policyHash,
+            surface: options.surface.rawValue, generator: generatorName, budget: budget, seed: seed)
+        let config: JSONValue = [
+            "profileDirectory": .string(inputs.profileFile.deletingLastPathComponent().path),
+            "surface": .string(options.surface.rawValue), "generator": .string(generatorName),
+            "budget": try JSONValue(encoding: budget), "seed": .string(String(seed)), "inPlace": .bool(options.inPlace),
+            "suiteHash": .string(inputs.suiteHash),
+        ]
+        return RunSpec(
+            dedupeKey: key, seed: seed, profileName: inputs.profile.name, profileHash: inputs.profile.contentHash,
+            surface: options.surface.rawValue, generator: generatorName, config: config, policy: try JSONValue(encoding: inputs.policy))
+    }
+}
+
+/// The run's model clients: each raw client wrapped in the journal, then in the guard, so a
+/// replayed answer is checked against the policy exactly like a live one.
+struct RunClients {
+    let task: any ModelClient
+    let reflection: any ModelClient
+    let roles: RoleClients
+
+    init(models: ModelAccess, policy: Policy, journal: any StepJournal, task: ModelSpec, reflection: ModelSpec, roles: [(role: String, model: ModelSpec)]) throws {
+        func wrap(_ spec: ModelSpec, _ role: String) throws -> any ModelClient {
+            GuardedModelClient(JournaledModelClient(inner: try models.makeClient(spec), journal: journal), allowed: policy.allowedModels, role: role)
+        }
+        self.task = try wrap(task, "task")
+        self.reflection = try wrap(reflection, "reflection")
+        var others: [String: any ModelClient] = [:]
+        for (role, spec) in roles { others[role] = try wrap(spec, role) }
+        self.roles = RoleClients(others)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Generators
+import ImproveCore
+
+/// Step 7 of a run: the audit record and the report always, the new profile version on ship.
+/// Idempotent, so a run resumed after a crash in the middle of writing finishes the job.
+struct WriteBack {
+    let inputs: ImproveInputs
+    let options: ImproveOptions
+    let runID: String
+    let joined: Bool
+    let generatorName: String
+    let isStubOrReplay: Bool
+    let seed: UInt64
+    let budget: Budget
+
+    func write(search: SearchResult, holdout: HoldoutOutcome, surface: any Surface) throws -> ImproveOutcome {
+        let directory = options.outputDirectory
+            ?? inputs.profileFile.deletingLastPathComponent().appendingPathComponent("runs").appendingPathComponent(runID)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+
+        let decision = holdout.decision
+        let winner = holdout.finalists.first { $0.candidate.id == decision.winnerID } ?? holdout.finalists.first
+        let winnerProfile = try winner.map { try surface.apply($0.candidate.candidate.components, to: inputs.profile) } ?? inputs.profile
+
+        var written: URL?
+        if decision.verdict == .ship, let winner {
+            let next = ProfileVersionWriter.nextVersion(of: try surface.apply(winner.candidate.candidate.components, to: inputs.profile), parent: inputs.profile, runID: runID)
+            written = try ProfileVersionWriter.write(next, originalFile: inputs.profileFile, inPlace: options.inPlace)
+        }
+
+        let context = RunDocument(
+            runID: runID, inputs: inputs, generator: generatorName, seed: seed, budget: budget, search: search, holdout: holdout,
+            winner: winner, winnerProfile: winnerProfile, writtenProfile: written?.path, isStubOrReplay: isStubOrReplay)
+        let auditURL = directory.appendingPathComponent("audit.json")
+        try AuditBridge.write(context, to: auditURL, key: options.auditKey)
+        let reportURL = directory.appendingPathComponent("report.md")
+        try AtomicFile.write(Data(RunReport.markdown(context, auditPath: auditURL.path).utf8), to: reportURL)
+
+        let holdoutUsage = (holdout.baselineHoldout + holdout.finalists.flatMap(\.holdout)).reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
+        return ImproveOutcome(
+            runID: runID, joinedExistingRun: joined, verdict: decision.verdict, reasons: decision.reasons,
+            baselineSearchMean: holdout.baseline.meanScore, winnerSearchMean: winner?.candidate.meanScore ?? holdout.baseline.meanScore,
+            baselineHoldoutMean: mean(holdout.baselineHoldout), winnerHoldoutMean: winner.map { mean($0.holdout) },
+            winnerID: winner?.candidate.id ?? holdout.baseline.id, baselineID: holdout.baseline.id,
+            writtenProfile: written?.path, auditRecord: auditURL.path, report: reportURL.path,
+            candidates: search.pool.count, proposals: search.proposals.count, metricCalls: search.spend.metricCalls + (1 + holdout.finalists.count) * inputs.holdout.count,
+            usage: search.spend.usage + holdoutUsage, stopReason: String(describing: search.stop))
+    }
+
+    private func mean(_ results: [ItemResult]) -> Double {
+        results.isEmpty ? 0 : results.reduce(0) { $0 + $1.score } / Double(results.count)
+    }
+}
+
+/// Everything the audit record and the report are made from.
+struct RunDocument {
+    let runID: String
+    let inputs: ImproveInputs
+    let generator: String
+    let seed: UInt64
+    let budget: Budget
+    let search: SearchResult
+    let holdout: HoldoutOutcome
+    let winner: FinalistResult?
+    let winnerProfile: AgentProfile
+    let writtenProfile: String?
+    let isStubOrReplay: Bool
+}
