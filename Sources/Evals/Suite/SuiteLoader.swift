@@ -1,0 +1,90 @@
+import Foundation
+import ImproveCore
+
+/// Reads and validates `suite.yaml`.
+public enum SuiteLoader {
+    static let topKeys = ["name", "items", "scorers", "split"]
+    static let itemKeys = ["id", "input", "expected", "tags", "fields", "file", "idField", "inputField", "expectedField"]
+    static let splitKeys = ["seed", "version", "holdoutFraction", "holdout", "search"]
+
+    public static func load(contentsOf url: URL) throws -> Suite {
+        try parse(ConfigNode.load(contentsOf: url), directory: url.deletingLastPathComponent())
+    }
+
+    public static func parse(_ text: String, file: String, directory: URL) throws -> Suite {
+        try parse(ConfigNode.parse(text, file: file), directory: directory)
+    }
+
+    static func parse(_ root: ConfigNode, directory: URL) throws -> Suite {
+        let top = try root.mapping()
+        try top.rejectUnknownKeys(topKeys)
+        let name = try top.optional("name")?.nonEmptyString() ?? directory.lastPathComponent
+        let itemsNode = try top.required("items", hint: "list items inline or as - file: data.jsonl")
+        var items: [EvalItem] = []
+        var firstSeen: [String: String] = [:]
+        for entry in try itemsNode.list() {
+            let loaded = try parseItems(entry, directory: directory)
+            for item in loaded {
+                if let previous = firstSeen[item.id] {
+                    throw entry.error("duplicate item id \"\(item.id)\" (first seen \(previous))", hint: "ids must be unique across the suite")
+                }
+                firstSeen[item.id] = entry.line.map { "\(entry.file):\($0)" } ?? entry.file
+                items.append(item)
+            }
+        }
+        guard !items.isEmpty else { throw itemsNode.error("the suite has no items") }
+        let scorersNode = try top.required("scorers", hint: "e.g. - type: label, labels: [positive, negative]")
+        let scorers = try scorersNode.list().map(ScorerFactory.parse)
+        guard !scorers.isEmpty else { throw scorersNode.error("needs at least one scorer") }
+        let split = try parseSplit(top.optional("split"), ids: Set(items.map(\.id)))
+        return Suite(name: name, file: root.file, items: items, scorers: scorers, split: split)
+    }
+
+    private static func parseItems(_ node: ConfigNode, directory: URL) throws -> [EvalItem] {
+        let fields = try node.mapping()
+        try fields.rejectUnknownKeys(itemKeys)
+        if let fileNode = fields.optional("file") {
+            var mapping = DatasetReader.Mapping()
+            if let value = fields.optional("idField") { mapping.id = try value.string() }
+            if let value = fields.optional("inputField") { mapping.input = try value.string() }
+            if let value = fields.optional("expectedField") { mapping.expected = try value.string() }
+            let url = URL(fileURLWithPath: try fileNode.nonEmptyString(), relativeTo: directory).standardizedFileURL
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw fileNode.error("data file \(url.path) does not exist", hint: "paths are relative to the suite file")
+            }
+            let items = try DatasetReader.read(url, mapping: mapping, at: fileNode)
+            guard !items.isEmpty else { throw fileNode.error("data file \(url.path) has no items") }
+            return items
+        }
+        let id = try fields.required("id").nonEmptyString()
+        var values: [String: String] = [:]
+        if let extra = fields.optional("fields") {
+            for (key, value) in try extra.mapping().members { values[key] = try value.string() }
+        }
+        if let input = fields.optional("input") { values["input"] = try input.string() }
+        guard values["input"] != nil else { throw fields.owner.error("item \(id) has no input", hint: "add input: or fields: {input: ...}") }
+        return [EvalItem(id: id, fields: values, expected: try fields.optional("expected")?.string(), tags: try fields.optional("tags")?.stringList() ?? [])]
+    }
+
+    private static func parseSplit(_ node: ConfigNode?, ids: Set<String>) throws -> SplitPlan {
+        guard let node else { return SplitPlan() }
+        let fields = try node.mapping()
+        try fields.rejectUnknownKeys(splitKeys)
+        var plan = SplitPlan()
+        if let value = fields.optional("seed") { plan.seed = UInt64(try value.int(in: 0...Int.max)) }
+        if let value = fields.optional("version") { plan.version = try value.int(in: 1...1_000_000) }
+        if let value = fields.optional("holdoutFraction") { plan.holdoutFraction = try value.double(in: 0.05...0.95) }
+        for (key, keyPath) in [("holdout", \SplitPlan.explicitHoldout), ("search", \SplitPlan.explicitSearch)] {
+            guard let listNode = fields.optional(key) else { continue }
+            let listed = try listNode.stringList()
+            if let unknown = listed.first(where: { !ids.contains($0) }) {
+                throw listNode.error("lists unknown item id \"\(unknown)\"")
+            }
+            plan[keyPath: keyPath] = listed
+        }
+        if let both = plan.explicitHoldout.first(where: plan.explicitSearch.contains), let node = fields.optional("holdout") {
+            throw node.error("item \"\(both)\" is listed in both split.holdout and split.search", hint: "an item belongs to one split only")
+        }
+        return plan
+    }
+}
