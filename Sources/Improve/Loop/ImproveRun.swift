@@ -110,7 +110,7 @@ struct RunClients {
 
     init(models: ModelAccess, policy: Policy, journal: any StepJournal, task: ModelSpec, reflection: ModelSpec, roles: [(role: String, model: ModelSpec)]) throws {
         func wrap(_ spec: ModelSpec, _ role: String) throws -> any ModelClient {
-            GuardedModelClient(JournaledModelClient(inner: try models.makeClient(spec), journal: journal), allowed: policy.allowedModels, role: role)
+            GuardedModelClient(JournaledModelClient(try models.makeClient(spec), journal: journal), allowed: policy.allowedModels, role: role)
         }
         self.task = try wrap(task, "task")
         self.reflection = try wrap(reflection, "reflection")

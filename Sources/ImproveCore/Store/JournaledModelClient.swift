@@ -1,22 +1,30 @@
-/// Routes every model call through the step journal: a call whose checkpoint has completed
-/// replays the stored response and costs nothing; a new call is paid once and its usage is
-/// written to the ledger in the same transaction as its result.
+import Foundation
+
+/// A ``ModelClient`` decorator that runs every call as a journaled step: a call the run has
+/// already paid for is answered from the store, and a new one is charged to the ledger once.
+///
+/// The step signature is the canonical JSON of `{scheme: 1, request}`: everything that decides
+/// the answer. Raise ``signatureScheme`` if the meaning of a request ever changes, so old
+/// journals stop matching instead of replaying answers to different questions.
 public struct JournaledModelClient: ModelClient {
+    /// Version of the signature layout.
+    public static let signatureScheme = 1
+
     public let inner: any ModelClient
     public let journal: any StepJournal
 
-    public init(inner: any ModelClient, journal: any StepJournal) {
+    public init(_ inner: any ModelClient, journal: any StepJournal) {
         self.inner = inner
         self.journal = journal
     }
 
-    /// The journal signature of a request; bump `scheme` when the request encoding changes.
+    /// The step signature of a request.
     public static func signature(of request: ChatRequest) throws -> JSONValue {
-        ["scheme": 1, "request": try JSONValue(encoding: request)]
+        ["scheme": .number(Double(signatureScheme)), "request": try JSONValue(encoding: request)]
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
-        let inner = self.inner
+        let inner = inner
         return try await journal.step(.modelCall, signature: try Self.signature(of: request), as: ChatResponse.self) {
             let response = try await inner.complete(request)
             let charge = LedgerCharge(
@@ -24,5 +32,21 @@ public struct JournaledModelClient: ModelClient {
                 outputTokens: response.usage.outputTokens, cost: response.usage.cost)
             return StepOutput(response, charge: charge)
         }
+    }
+}
+
+extension StepJournal {
+    /// Runs a scorer call as a journaled step named by `{scheme: 1, scorer, version, input}`,
+    /// so a resumed run never pays a judge twice for the same verdict.
+    ///
+    /// - Parameters:
+    ///   - scorer: the scorer's name; `version` should change whenever its logic does.
+    ///   - input: everything the score depends on (candidate output, expected answer, rubric).
+    public func scored<Score: Codable & Sendable>(
+        scorer: String, version: Int = 1, input: JSONValue, as type: Score.Type = Score.self,
+        body: @escaping @Sendable () async throws -> StepOutput<Score>
+    ) async throws -> Score {
+        let signature: JSONValue = ["scheme": 1, "scorer": .string(scorer), "version": .number(Double(version)), "input": input]
+        return try await step(.scorer, signature: signature, as: Score.self, body: body)
     }
 }

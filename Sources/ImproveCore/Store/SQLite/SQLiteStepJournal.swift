@@ -1,0 +1,123 @@
+import Foundation
+
+/// The ``StepJournal`` of one run and one worker over a ``SQLiteRunStore``.
+///
+/// Checkpoints are `(name ?? sha256(canonical signature)) + "#" + occurrence`, where the
+/// occurrence counts how often this journal instance has been asked for the same base name, so
+/// a run that makes the same call twice gets two steps, and a resumed run (a new journal
+/// replaying the same sequence of calls) meets them again under the same names.
+///
+/// Failure policy: a body that throws marks its step `failed` (or `cancelled`) with the
+/// redacted error text and the error is rethrown; the next claim of that checkpoint (a resume)
+/// retries it, since most failures (timeouts, exhausted retries) are transient.
+public final class SQLiteStepJournal: StepJournal, @unchecked Sendable {
+    public let runID: String
+    public let workerID: String
+    private let store: SQLiteRunStore
+    // Guards `occurrences` and `bodiesRun`; never held across an await.
+    private let lock = NSLock()
+    private var occurrences: [String: Int] = [:]
+    private var bodiesRun = 0
+
+    init(store: SQLiteRunStore, runID: String, workerID: String) {
+        self.store = store
+        self.runID = runID
+        self.workerID = workerID
+    }
+
+    /// How many step bodies this journal instance has executed (replays and waits excluded).
+    public var executedBodies: Int { lock.withLock { bodiesRun } }
+
+    private func nextCheckpoint(base: String) -> String {
+        lock.withLock {
+            let occurrence = (occurrences[base] ?? 0) + 1
+            occurrences[base] = occurrence
+            return "\(base)#\(occurrence)"
+        }
+    }
+
+    public func step<Value: Codable & Sendable>(
+        _ kind: StepKind, name: String?, signature: JSONValue, as type: Value.Type,
+        body: @escaping @Sendable () async throws -> StepOutput<Value>
+    ) async throws -> Value {
+        let signatureJSON = try CanonicalJSON.string(signature)
+        let signatureHash = ContentHash.sha256(signatureJSON)
+        let request = SQLiteRunStore.StepRequest(
+            runID: runID, checkpoint: nextCheckpoint(base: name ?? signatureHash), kind: kind,
+            signatureHash: signatureHash, signatureJSON: signatureJSON, workerID: workerID)
+
+        if let stored = try await store.completedResult(request) {
+            return try StoreCoding.decodeResult(stored, as: Value.self)
+        }
+        var pause = WaitBackoff(lease: store.leaseDuration)
+        while true {
+            switch try await store.claim(request) {
+            case .replay(let stored):
+                return try StoreCoding.decodeResult(stored, as: Value.self)
+            case .claimed(let claim):
+                return try await run(claim, body: body)
+            case .wait:
+                // Polling is the cross-process signal: another process's commit has no callback.
+                try await Task.sleep(nanoseconds: pause.next())
+            }
+        }
+    }
+
+    private func run<Value: Codable & Sendable>(
+        _ claim: StepClaim, body: @escaping @Sendable () async throws -> StepOutput<Value>
+    ) async throws -> Value {
+        lock.withLock { bodiesRun += 1 }
+        let renewal = leaseRenewal(for: claim)
+        defer { renewal.cancel() }
+        let output: StepOutput<Value>
+        do {
+            output = try await body()
+        } catch {
+            renewal.cancel()
+            try? await store.fail(claim, message: String(describing: error), cancelled: error is CancellationError)
+            throw error
+        }
+        renewal.cancel()
+        let bytes = try StoreCoding.encodeResult(output.value)
+        switch try await store.complete(claim, runID: runID, workerID: workerID, result: bytes, charge: output.charge) {
+        case .accepted:
+            return output.value
+        case .replay(let stored):
+            return try StoreCoding.decodeResult(stored, as: Value.self)
+        }
+    }
+
+    /// Renews the lease every third of its duration while a body runs, so a slow model call is
+    /// not taken over by another worker.
+    private func leaseRenewal(for claim: StepClaim) -> Task<Void, Never> {
+        let store = store
+        let interval = UInt64(max(0.001, store.leaseDuration / 3) * 1_000_000_000)
+        return Task {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(nanoseconds: interval)
+                    try await store.renew(claim)
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+}
+
+/// Poll intervals while another worker holds a step: short at first (most steps finish fast),
+/// doubling up to a quarter of the lease.
+struct WaitBackoff {
+    private var current: Double = 0.002
+    private let ceiling: Double
+
+    init(lease: TimeInterval) {
+        ceiling = min(0.25, max(0.002, lease / 4))
+    }
+
+    mutating func next() -> UInt64 {
+        let value = current
+        current = min(ceiling, current * 2)
+        return UInt64(value * 1_000_000_000)
+    }
+}
