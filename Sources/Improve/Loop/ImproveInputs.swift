@@ -17,12 +17,12 @@ public struct ImproveInputs: Sendable {
     /// Roles besides the task and reflection models that the evaluation calls (judge, simulator).
     public var evaluationRoles: [(role: String, model: ModelSpec)]
     /// Builds the evaluator from the task client and the journal, both already wrapped.
-    public var makeEvaluator: @Sendable (_ task: any ModelClient, _ roles: RoleClients, _ journal: any StepJournal) -> any ProfileEvaluator
+    public var makeEvaluator: @Sendable (_ task: any ModelClient, _ roles: RoleClients, _ journal: any StepJournal) throws -> any ProfileEvaluator
 
     public init(
         profile: AgentProfile, profileFile: URL, policy: Policy, policyFile: String, search: [EvalItem], holdout: [EvalItem],
         suiteHash: String, evaluationRoles: [(role: String, model: ModelSpec)] = [],
-        makeEvaluator: @escaping @Sendable (_ task: any ModelClient, _ roles: RoleClients, _ journal: any StepJournal) -> any ProfileEvaluator
+        makeEvaluator: @escaping @Sendable (_ task: any ModelClient, _ roles: RoleClients, _ journal: any StepJournal) throws -> any ProfileEvaluator
     ) {
         self.profile = profile
         self.profileFile = profileFile

@@ -12,25 +12,12 @@ struct ImproveRun {
     let progress: (@Sendable (ImproveProgress) -> Void)?
 
     func execute() async throws -> ImproveOutcome {
+        let plan = try ImprovePlan(inputs, options: options)
         let policy = inputs.policy
-        let generatorName = try options.generator ?? GeneratorCatalog.defaultName(for: options.surface)
+        let (generatorName, generator, surface, budget, settings) = (plan.generatorName, plan.generator, plan.surface, plan.budget, plan.settings)
         let taskModel = inputs.profile.model
-        let reflectionModel = policy.model(for: "reflection", task: taskModel)
-
-        // 1. Preflight: nothing is written and nothing is sent until all of this holds.
-        var roles: [(role: String, model: ModelSpec)] = [("task", taskModel)]
-        if GeneratorCatalog.usesReflection(generatorName) { roles.append(("reflection", reflectionModel)) }
-        roles += inputs.evaluationRoles
-        try Preflight.checkModels(roles, policy: policy, policyFile: inputs.policyFile)
-        let surface = GeneratorCatalog.surface(options.surface)
-        let generator = try GeneratorCatalog.make(generatorName, surface: options.surface, reflectionModel: reflectionModel)
-        let budget = options.budget ?? policy.budget
-        try Preflight.checkBudgetAndSplits(budget: budget, search: inputs.search, holdout: inputs.holdout)
-        var settings = policy.search
-        if let seed = options.seed { settings.seed = seed }
-        for warning in PowerCheck.warnings(holdoutPairs: inputs.holdout.count, gate: policy.gate) {
-            progress?(.warning(warning))
-        }
+        let reflectionModel = plan.reflectionModel
+        for warning in plan.warnings { progress?(.warning(warning)) }
 
         // 2. Open or join the run.
         let spec = try runSpec(generatorName: generatorName, budget: budget, seed: settings.seed)
@@ -44,7 +31,7 @@ struct ImproveRun {
         progress?(.started(runID: run.id, searchItems: inputs.search.count, holdoutItems: inputs.holdout.count))
         let journal = try store.journal(runID: run.id, workerID: options.workerID)
         let clients = try RunClients(models: models, policy: policy, journal: journal, task: taskModel, reflection: reflectionModel, roles: inputs.evaluationRoles)
-        let evaluator = inputs.makeEvaluator(clients.task, clients.roles, journal)
+        let evaluator = try inputs.makeEvaluator(clients.task, clients.roles, journal)
         let recorder = RunRecorder(store: store, runID: run.id)
 
         do {

@@ -1,0 +1,43 @@
+import Generators
+import ImproveCore
+
+/// The outcome of preflight: a run that may start, with everything resolved.
+///
+/// Building a plan touches no file and sends nothing, so callers (the CLI) can build it
+/// before they even open the store: a policy breach then leaves no trace at all.
+public struct ImprovePlan: Sendable {
+    public let generatorName: String
+    public let generator: any CandidateGenerator
+    public let surface: any Surface
+    public let budget: Budget
+    public let settings: SearchSettings
+    public let reflectionModel: ModelSpec
+    /// Every role the run will call, with its model.
+    public let roles: [(role: String, model: ModelSpec)]
+    /// Things worth knowing before money is spent (for example an underpowered holdout).
+    public let warnings: [String]
+
+    /// Runs preflight: the allowed-models guard over every role, the budget, the splits.
+    /// - Throws: ``PolicyViolation``, ``PreflightError`` or ``SurfaceError``.
+    public init(_ inputs: ImproveInputs, options: ImproveOptions) throws {
+        let policy = inputs.policy
+        let generatorName = try options.generator ?? GeneratorCatalog.defaultName(for: options.surface)
+        let reflectionModel = policy.model(for: "reflection", task: inputs.profile.model)
+        var roles: [(role: String, model: ModelSpec)] = [("task", inputs.profile.model)]
+        if GeneratorCatalog.usesReflection(generatorName) { roles.append(("reflection", reflectionModel)) }
+        roles += inputs.evaluationRoles
+        try Preflight.checkModels(roles, policy: policy, policyFile: inputs.policyFile)
+        self.generator = try GeneratorCatalog.make(generatorName, surface: options.surface, reflectionModel: reflectionModel)
+        self.surface = GeneratorCatalog.surface(options.surface)
+        let budget = options.budget ?? policy.budget
+        try Preflight.checkBudgetAndSplits(budget: budget, search: inputs.search, holdout: inputs.holdout)
+        var settings = policy.search
+        if let seed = options.seed { settings.seed = seed }
+        self.generatorName = generatorName
+        self.reflectionModel = reflectionModel
+        self.roles = roles
+        self.budget = budget
+        self.settings = settings
+        self.warnings = PowerCheck.warnings(holdoutPairs: inputs.holdout.count, gate: policy.gate)
+    }
+}
