@@ -14,7 +14,7 @@ struct HoldoutOutcome: Sendable {
     var baseline: ScoredCandidate
     var baselineHoldout: [ItemResult]
     var finalists: [FinalistResult]
-    var decision: GateOutcome
+    var decision: GateVerdict
 }
 
 /// Scores the baseline and the best search candidates on the holdout split and asks the gate.
@@ -41,7 +41,10 @@ struct HoldoutPhase {
             scored.append(FinalistResult(candidate: finalist, holdout: results, searchLift: finalist.meanScore - baseline.meanScore))
             progress?(.holdout(done: (index + 2) * inputs.holdout.count, total: total))
         }
-        let decision = GateBridge.decide(settings: gate, baseline: baseline, baselineHoldout: baselineHoldout, finalists: scored)
+        let decision = PromotionGate.evaluate(
+            baseline: baselineHoldout, baselineComponents: baseline.candidate.components,
+            finalists: scored.map { GateFinalist(id: $0.candidate.id, components: $0.candidate.candidate.components, holdout: $0.holdout, searchLift: $0.searchLift) },
+            settings: gate)
         try recorder.event("gate", try JSONValue(encoding: decision))
         return HoldoutOutcome(baseline: baseline, baselineHoldout: baselineHoldout, finalists: scored, decision: decision)
     }

@@ -1,17 +1,12 @@
 import Foundation
 import ImproveCore
 
-/// The promotion decision.
-public enum Verdict: String, Codable, Sendable {
-    case ship, hold, reject
-}
-
 /// What one `improve` call produced.
 public struct ImproveOutcome: Codable, Sendable {
     public var runID: String
     /// True when an existing run with the same dedupe key was joined.
     public var joinedExistingRun: Bool
-    public var verdict: Verdict
+    public var verdict: GateDecision
     public var reasons: [String]
     public var baselineSearchMean: Double
     public var winnerSearchMean: Double

@@ -38,6 +38,6 @@ public struct ImprovePlan: Sendable {
         self.roles = roles
         self.budget = budget
         self.settings = settings
-        self.warnings = PowerCheck.warnings(holdoutPairs: inputs.holdout.count, gate: policy.gate)
+        self.warnings = PromotionGate.preflight(holdoutPairs: inputs.holdout.count, settings: policy.gate).warnings
     }
 }

@@ -41,17 +41,21 @@ struct ImproveRun {
                 generator: generator, reflectionModel: clients.reflection, budget: budget, settings: settings,
                 progress: { [progress] note in progress?(.search(note, budget: budget)) },
                 checkpoint: { event in try recorder.record(event) })
+            let clock = ContinuousClock()
+            let searchStart = clock.now
             let searchResult = try await engine.run()
+            let holdoutStart = clock.now
 
             // 4. Holdout: baseline and finalists, journaled like everything else.
             let phase = try await HoldoutPhase(
                 inputs: inputs, surface: surface, evaluator: evaluator, gate: policy.gate, recorder: recorder, progress: progress
             ).run(searchResult)
+            let timings = ["search": seconds(holdoutStart - searchStart), "holdout": seconds(clock.now - holdoutStart)]
 
             // 5. Write: audit and report always; the profile only on ship.
             let outcome = try WriteBack(
                 inputs: inputs, options: options, runID: run.id, joined: joined, generatorName: generatorName,
-                isStubOrReplay: models.isStubOrReplay, seed: settings.seed, budget: budget
+                isStubOrReplay: models.isStubOrReplay, seed: settings.seed, budget: budget, timings: timings
             ).write(search: searchResult, holdout: phase, surface: surface)
             try store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
             return outcome
@@ -69,6 +73,11 @@ struct ImproveRun {
             try? store.finishRun(id: run.id, state: .failed, result: nil, failure: Redactor.fromEnvironment().redact(String(describing: error)))
             throw error
         }
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        let (whole, attos) = duration.components
+        return Double(whole) + Double(attos) / 1e18
     }
 
     private func runSpec(generatorName: String, budget: Budget, seed: UInt64) throws -> RunSpec {

@@ -9,7 +9,7 @@ enum RunReport {
         let decision = doc.holdout.decision
         let baselineHoldout = mean(doc.holdout.baselineHoldout)
         var lines: [String] = []
-        lines.append("# improve run \(doc.runID): \(decision.verdict.rawValue.uppercased())")
+        lines.append("# improve run \(doc.runID): \(decision.decision.rawValue.uppercased())")
         lines.append("")
         lines.append("Profile `\(doc.inputs.profile.name)` v\(doc.inputs.profile.version) (`\(doc.inputs.profile.contentHash.prefix(12))`), generator `\(doc.generator)`, seed \(doc.seed).")
         if doc.isStubOrReplay { lines.append("**Model answers came from a stub or a cassette replay, not a live model.**") }
@@ -28,7 +28,7 @@ enum RunReport {
             lines.append("")
             lines.append("| check | status | detail |")
             lines.append("| --- | --- | --- |")
-            for check in decision.checks { lines.append("| \(check.name) | \(check.status) | \(escape(check.detail)) |") }
+            for check in decision.checks { lines.append("| \(check.name.rawValue) | \(check.status.rawValue) | \(escape(check.detail)) |") }
             lines.append("")
         }
         if let winner = doc.winner {

@@ -13,6 +13,7 @@ struct WriteBack {
     let isStubOrReplay: Bool
     let seed: UInt64
     let budget: Budget
+    let timings: [String: Double]
 
     func write(search: SearchResult, holdout: HoldoutOutcome, surface: any Surface) throws -> ImproveOutcome {
         let directory = options.outputDirectory
@@ -24,22 +25,22 @@ struct WriteBack {
         let winnerProfile = try winner.map { try surface.apply($0.candidate.candidate.components, to: inputs.profile) } ?? inputs.profile
 
         var written: URL?
-        if decision.verdict == .ship, let winner {
+        if decision.decision == .ship, let winner {
             let next = ProfileVersionWriter.nextVersion(of: try surface.apply(winner.candidate.candidate.components, to: inputs.profile), parent: inputs.profile, runID: runID)
             written = try ProfileVersionWriter.write(next, originalFile: inputs.profileFile, inPlace: options.inPlace)
         }
 
         let context = RunDocument(
             runID: runID, inputs: inputs, generator: generatorName, seed: seed, budget: budget, search: search, holdout: holdout,
-            winner: winner, winnerProfile: winnerProfile, writtenProfile: written?.path, isStubOrReplay: isStubOrReplay)
+            winner: winner, winnerProfile: winnerProfile, writtenProfile: written?.path, isStubOrReplay: isStubOrReplay, timings: timings)
         let auditURL = directory.appendingPathComponent("audit.json")
-        try AuditBridge.write(context, to: auditURL, key: options.auditKey)
+        _ = try AuditSigner.write(AuditBuilder.record(context), to: auditURL, key: options.auditKey)
         let reportURL = directory.appendingPathComponent("report.md")
         try AtomicFile.write(Data(RunReport.markdown(context, auditPath: auditURL.path).utf8), to: reportURL)
 
         let holdoutUsage = (holdout.baselineHoldout + holdout.finalists.flatMap(\.holdout)).reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
         return ImproveOutcome(
-            runID: runID, joinedExistingRun: joined, verdict: decision.verdict, reasons: decision.reasons,
+            runID: runID, joinedExistingRun: joined, verdict: decision.decision, reasons: decision.reasons,
             baselineSearchMean: holdout.baseline.meanScore, winnerSearchMean: winner?.candidate.meanScore ?? holdout.baseline.meanScore,
             baselineHoldoutMean: mean(holdout.baselineHoldout), winnerHoldoutMean: winner.map { mean($0.holdout) },
             winnerID: winner?.candidate.id ?? holdout.baseline.id, baselineID: holdout.baseline.id,
@@ -66,4 +67,6 @@ struct RunDocument {
     let winnerProfile: AgentProfile
     let writtenProfile: String?
     let isStubOrReplay: Bool
+    /// Wall-clock seconds per phase, for people; never read by control flow.
+    let timings: [String: Double]
 }
