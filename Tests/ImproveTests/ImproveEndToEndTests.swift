@@ -31,11 +31,15 @@ import Testing
         let bundle = try ProfileBundle.load(directory: directory)
         let model = Self.formatSensitiveModel(labels: Self.labels(of: bundle))
         let store = try SQLiteRunStore(path: directory.appendingPathComponent("store.sqlite").path)
+        let key = Data("audit-key-for-tests".utf8)
         let outcome = try await improve(
-            ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
+            ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(auditKey: key),
             store: store, models: ModelAccess(isStubOrReplay: true) { _ in model })
 
         #expect(outcome.verdict == .ship)
+        let audit = URL(fileURLWithPath: outcome.auditRecord)
+        #expect(AuditVerifier.verify(fileURL: audit, key: key).outcome == .valid)
+        #expect(AuditVerifier.verify(fileURL: audit, key: Data("another-key".utf8)).outcome == .invalid)
         #expect(outcome.baselineSearchMean < 0.1)
         #expect(outcome.winnerSearchMean > 0.9)
         let written = try #require(outcome.writtenProfile)
@@ -62,6 +66,39 @@ import Testing
         #expect(outcome.writtenProfile == nil)
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("profile.v2.yaml").path))
         #expect(FileManager.default.fileExists(atPath: outcome.auditRecord))
+    }
+
+    @Test func rejectsACandidateThatIsWorseOnHoldout() async throws {
+        let directory = try Fixtures.copyOfProfile("sentiment")
+        let bundle = try ProfileBundle.load(directory: directory)
+        let labels = Self.labels(of: bundle)
+        let holdoutInputs = Set(bundle.suite.splitItems().holdout.map(\.input))
+        let flipped = ["positive": "negative", "negative": "positive"]
+        // The plain prompt happens to answer holdout items right; the format constraint fixes the
+        // search items but flips every holdout answer: an overfit the gate must refuse.
+        let model = ScriptedModelClient { request in
+            let system = request.messages.first { $0.role == .system }?.content ?? ""
+            let user = request.messages.last { $0.role == .user }?.content ?? ""
+            guard let item = labels.first(where: { user.contains($0.key) }) else { return "?" }
+            let constrained = system.contains("one word") || system.contains("only the label")
+            let onHoldout = holdoutInputs.contains(item.key)
+            switch (constrained, onHoldout) {
+            case (true, false): return item.value
+            case (true, true): return flipped[item.value] ?? "?"
+            case (false, true): return item.value
+            case (false, false): return "It is about a film."
+            }
+        }
+        let store = try SQLiteRunStore(path: directory.appendingPathComponent("store.sqlite").path)
+        let outcome = try await improve(
+            ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
+            store: store, models: ModelAccess(isStubOrReplay: true) { _ in model })
+
+        #expect(outcome.verdict == .reject)
+        #expect(outcome.winnerSearchMean > outcome.baselineSearchMean)
+        #expect(outcome.writtenProfile == nil)
+        let verification = AuditVerifier.verify(fileURL: URL(fileURLWithPath: outcome.auditRecord), key: nil)
+        #expect(verification.outcome == .valid, "\(verification.summary)")
     }
 
     @Test func policyBreachWritesNothingAndSendsNothing() async throws {
