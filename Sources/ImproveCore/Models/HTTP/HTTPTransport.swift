@@ -45,7 +45,7 @@ struct HTTPTransport: Sendable {
             let started = ContinuousClock.now
             let outcome: Result<(Data, URLResponse), any Error>
             do {
-                outcome = .success(try await Self.session.data(for: request))
+                outcome = .success(try await Self.send(request, timeoutSeconds: timeoutSeconds))
             } catch {
                 outcome = .failure(error)
             }
@@ -98,6 +98,21 @@ struct HTTPTransport: Sendable {
         }
         if lastWasTimeout { throw ModelError.timeout(provider: provider, seconds: timeoutSeconds) }
         throw ModelError.exhausted(provider: provider, attempts: retry.maxAttempts, last: redactor.redact(lastProblem))
+    }
+
+    /// Sends one request, giving up after `timeoutSeconds` whole: libcurl's idle timeout does not
+    /// fire for a server that accepts the request and then stays silent.
+    static func send(_ request: URLRequest, timeoutSeconds: Double) async throws -> (Data, URLResponse) {
+        try await withThrowingTaskGroup(of: (Data, URLResponse)?.self) { group in
+            group.addTask { try await session.data(for: request) }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int((timeoutSeconds * 1000).rounded(.up))))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let answer = first else { throw URLError(.timedOut) }
+            return answer
+        }
     }
 
     /// The provider's error message when the body has one, else the start of the body.
