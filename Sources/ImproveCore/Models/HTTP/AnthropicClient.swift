@@ -1,0 +1,61 @@
+import Foundation
+
+/// A client for Anthropic's Messages API (`POST {baseURL}/messages`): the key goes in
+/// `x-api-key`, the API version in `anthropic-version`, and system messages are joined into
+/// the separate `system` field the API requires. Anthropic has no seed parameter.
+public struct AnthropicClient: ModelClient, EndpointIdentified {
+    /// The `anthropic-version` header value this client's request and response shapes follow.
+    public static let apiVersion = "2023-06-01"
+
+    public let config: ProviderConfig
+    public let baseURL: URL
+    private let apiKey: String?
+    private let transport: HTTPTransport
+
+    /// See ``OpenAICompatibleClient/init(config:baseURL:apiKey:limiter:retry:)``.
+    public init(config: ProviderConfig, baseURL: URL, apiKey: String? = nil, limiter: ConcurrencyLimiter? = nil, retry: RetryPolicy? = nil) {
+        self.config = config
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.transport = HTTPTransport(
+            provider: config.name, timeoutSeconds: config.timeoutSeconds,
+            retry: retry ?? .standard(maxRetries: config.maxRetries),
+            limiter: limiter ?? ConcurrencyLimiter(limit: config.concurrency),
+            redactor: .forClient(apiKey: apiKey))
+    }
+
+    public var endpointIdentity: String { EndpointIdentity.of(baseURL) }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
+        var body: [String: JSONValue] = [
+            "model": .string(request.model.id),
+            "messages": .array(request.messages.filter { $0.role != .system }.map {
+                ["role": .string($0.role.rawValue), "content": .string($0.content)]
+            }),
+            "temperature": .number(min(request.model.temperature, 1)),
+            "max_tokens": .number(Double(request.model.maxTokens)),
+        ]
+        if !system.isEmpty { body["system"] = .string(system) }
+        if !request.stop.isEmpty { body["stop_sequences"] = .array(request.stop.map { .string($0) }) }
+        var headers = ["Content-Type": "application/json", "Accept": "application/json", "anthropic-version": Self.apiVersion]
+        if let apiKey { headers["x-api-key"] = apiKey }
+
+        let reply = try await transport.post(
+            baseURL.appendingPathComponent("messages"), headers: headers,
+            body: try CanonicalJSON.encode(JSONValue.object(body)), model: request.model.id)
+        let json = try transport.decode(reply.body)
+        guard let blocks = json["content"]?.arrayValue else {
+            throw ModelError.malformedResponse(provider: config.name, detail: "no content array in the answer")
+        }
+        let text = blocks.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }.joined()
+        let inputTokens = Int(json["usage"]?["input_tokens"]?.doubleValue ?? 0)
+        let outputTokens = Int(json["usage"]?["output_tokens"]?.doubleValue ?? 0)
+        let served = json["model"]?.stringValue ?? request.model.id
+        try config.checkServed(requested: request.model.id, served: served)
+        return ChatResponse(
+            text: text, finishReason: json["stop_reason"]?.stringValue ?? "unknown",
+            usage: Usage(inputTokens: inputTokens, outputTokens: outputTokens, cost: config.cost(model: request.model.id, inputTokens: inputTokens, outputTokens: outputTokens)),
+            servedModel: served, latencyMs: reply.latencyMs, source: "live")
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The retry, timeout, concurrency and error-mapping loop shared by the HTTP model clients.
+struct HTTPTransport: Sendable {
+    let provider: String
+    let timeoutSeconds: Double
+    let retry: RetryPolicy
+    let limiter: ConcurrencyLimiter
+    let redactor: Redactor
+
+    /// One process-wide session: connection reuse across clients, and a per-host connection cap
+    /// above any provider's concurrency limit so the limiter, not libcurl, decides.
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 256
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        return URLSession(configuration: configuration)
+    }()
+
+    struct Reply {
+        let body: Data
+        let latencyMs: Double
+    }
+
+    /// Sends `body` to `url` with `headers`, retrying what is worth retrying, and returns the
+    /// body of the first 2xx answer.
+    ///
+    /// - Parameter model: the requested model id, for ``ModelError/unknownModel(provider:model:detail:)``.
+    func post(_ url: URL, headers: [String: String], body: Data, model: String) async throws -> Reply {
+        var random = SeededRandom.derived(seed: 0, label: ContentHash.sha256(body))
+        var lastProblem = ""
+        var lastWasTimeout = false
+        for attempt in 1...retry.maxAttempts {
+            try Task.checkCancellation()
+            var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeoutSeconds)
+            request.httpMethod = "POST"
+            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+            request.httpBody = body
+
+            var retryAfter: Double?
+            await limiter.acquire()
+            let started = ContinuousClock.now
+            let outcome: Result<(Data, URLResponse), any Error>
+            do {
+                outcome = .success(try await Self.send(request, timeoutSeconds: timeoutSeconds))
+            } catch {
+                outcome = .failure(error)
+            }
+            let elapsed = ContinuousClock.now - started
+            await limiter.release()
+
+            switch outcome {
+            case .failure(let error):
+                if error is CancellationError { throw error }
+                if let urlError = error as? URLError {
+                    if urlError.code == .cancelled { throw CancellationError() }
+                    lastWasTimeout = urlError.code == .timedOut
+                    lastProblem = lastWasTimeout ? "no answer within \(timeoutSeconds) s" : "connection error: \(urlError.code.rawValue) \(urlError.localizedDescription)"
+                } else {
+                    lastWasTimeout = false
+                    lastProblem = "connection error: \(error)"
+                }
+            case .success(let (data, response)):
+                guard let http = response as? HTTPURLResponse else {
+                    throw ModelError.malformedResponse(provider: provider, detail: "not an HTTP response")
+                }
+                let status = http.statusCode
+                if (200..<300).contains(status) {
+                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    return Reply(body: data, latencyMs: seconds * 1000)
+                }
+                let detail = redactor.redact(Self.errorDetail(data))
+                lastWasTimeout = false
+                switch status {
+                case 401, 403:
+                    throw ModelError.unauthorized(provider: provider, status: status, detail: detail)
+                case 404:
+                    throw ModelError.unknownModel(provider: provider, model: model, detail: detail)
+                case 408, 409, 425, 429, 500...599:
+                    retryAfter = RetryPolicy.parseRetryAfter(http.value(forHTTPHeaderField: "Retry-After"))
+                    lastProblem = "HTTP \(status): \(detail)"
+                case 400, 422:
+                    if Self.mentionsUnknownModel(detail) { throw ModelError.unknownModel(provider: provider, model: model, detail: detail) }
+                    throw ModelError.badRequest(provider: provider, status: status, detail: detail)
+                default:
+                    throw ModelError.badRequest(provider: provider, status: status, detail: detail)
+                }
+            }
+            guard attempt < retry.maxAttempts else { break }
+            guard let wait = retry.delay(afterAttempt: attempt, retryAfter: retryAfter, random: &random) else {
+                lastProblem += " (Retry-After \(retryAfter.map { String($0) } ?? "?") s exceeds the \(retry.maxRetryAfter) s limit)"
+                break
+            }
+            if wait > 0 { try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up)))) }
+        }
+        if lastWasTimeout { throw ModelError.timeout(provider: provider, seconds: timeoutSeconds) }
+        throw ModelError.exhausted(provider: provider, attempts: retry.maxAttempts, last: redactor.redact(lastProblem))
+    }
+
+    /// Sends one request, giving up after `timeoutSeconds` whole: libcurl's idle timeout does not
+    /// fire for a server that accepts the request and then stays silent.
+    static func send(_ request: URLRequest, timeoutSeconds: Double) async throws -> (Data, URLResponse) {
+        try await withThrowingTaskGroup(of: (Data, URLResponse)?.self) { group in
+            group.addTask { try await session.data(for: request) }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int((timeoutSeconds * 1000).rounded(.up))))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let answer = first else { throw URLError(.timedOut) }
+            return answer
+        }
+    }
+
+    /// The provider's error message when the body has one, else the start of the body.
+    static func errorDetail(_ data: Data) -> String {
+        if let value = try? JSONDecoder().decode(JSONValue.self, from: data) {
+            if let message = value["error"]?["message"]?.stringValue { return message }
+            if let message = value["error"]?.stringValue { return message }
+            if let message = value["message"]?.stringValue { return message }
+        }
+        let text = String(decoding: data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "(empty body)" : text
+    }
+
+    static func mentionsUnknownModel(_ detail: String) -> Bool {
+        let lower = detail.lowercased()
+        return lower.contains("model") && (lower.contains("not found") || lower.contains("does not exist") || lower.contains("unknown") || lower.contains("invalid model"))
+    }
+
+    /// Decodes a JSON body or fails with ``ModelError/malformedResponse(provider:detail:)``.
+    func decode(_ data: Data) throws -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            let start = redactor.redact(String(decoding: data.prefix(120), as: UTF8.self))
+            throw ModelError.malformedResponse(provider: provider, detail: "the body is not JSON (starts with \"\(start)\")")
+        }
+    }
+}
+
+/// Whether the model id a server reports is the one requested.
+public enum ServedModel {
+    /// Exact match, or a dated snapshot of the requested model (`gpt-4o-mini` served as
+    /// `gpt-4o-mini-2024-07-18`), which hosted providers report for undated aliases.
+    public static func matches(requested: String, served: String) -> Bool {
+        if served == requested { return true }
+        guard served.hasPrefix(requested + "-") else { return false }
+        let suffix = served.dropFirst(requested.count + 1)
+        return !suffix.isEmpty && suffix.allSatisfy { $0.isNumber || $0 == "-" } && suffix.first?.isNumber == true && suffix.count >= 4
+    }
+}

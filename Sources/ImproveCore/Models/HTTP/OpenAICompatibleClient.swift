@@ -1,0 +1,101 @@
+import Foundation
+
+/// A client for OpenAI's `POST {baseURL}/chat/completions`, which OpenAI, OpenRouter, vLLM,
+/// Ollama and llama.cpp's server all speak.
+///
+/// Sends temperature, `max_tokens`, seed and stop sequences; reads text, finish reason, usage
+/// and the served model id; retries per ``RetryPolicy``; waits for a slot of the provider's
+/// shared ``ConcurrencyLimiter``; prices usage from the provider's price table.
+public struct OpenAICompatibleClient: ModelClient, EndpointIdentified {
+    public let config: ProviderConfig
+    public let baseURL: URL
+    private let apiKey: String?
+    private let transport: HTTPTransport
+
+    /// - Parameters:
+    ///   - config: the provider (name, timeout, prices, served-model rule).
+    ///   - baseURL: the resolved base URL, e.g. `http://127.0.0.1:8080/v1`.
+    ///   - apiKey: sent as a bearer token when given.
+    ///   - limiter: shared by every client of this provider; a private one when nil.
+    ///   - retry: the retry schedule; ``RetryPolicy/standard(maxRetries:)`` from the config when nil.
+    public init(config: ProviderConfig, baseURL: URL, apiKey: String? = nil, limiter: ConcurrencyLimiter? = nil, retry: RetryPolicy? = nil) {
+        self.config = config
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.transport = HTTPTransport(
+            provider: config.name, timeoutSeconds: config.timeoutSeconds,
+            retry: retry ?? .standard(maxRetries: config.maxRetries),
+            limiter: limiter ?? ConcurrencyLimiter(limit: config.concurrency),
+            redactor: .forClient(apiKey: apiKey))
+    }
+
+    public var endpointIdentity: String { EndpointIdentity.of(baseURL) }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        var body: [String: JSONValue] = [
+            "model": .string(request.model.id),
+            "messages": .array(request.messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] }),
+            "temperature": .number(request.model.temperature),
+            "max_tokens": .number(Double(request.model.maxTokens)),
+        ]
+        if let seed = request.model.seed { body["seed"] = .number(Double(seed)) }
+        if !request.stop.isEmpty { body["stop"] = .array(request.stop.map { .string($0) }) }
+        var headers = ["Content-Type": "application/json", "Accept": "application/json"]
+        if let apiKey { headers["Authorization"] = "Bearer \(apiKey)" }
+
+        let reply = try await transport.post(
+            baseURL.appendingPathComponent("chat/completions"), headers: headers,
+            body: try CanonicalJSON.encode(JSONValue.object(body)), model: request.model.id)
+        let json = try transport.decode(reply.body)
+        guard let choice = json["choices"]?.arrayValue?.first, let message = choice["message"] else {
+            throw ModelError.malformedResponse(provider: config.name, detail: "no choices[0].message in the answer")
+        }
+        let text: String
+        switch message["content"] {
+        case .string(let content)?: text = content
+        case .null?, nil: text = ""
+        default: throw ModelError.malformedResponse(provider: config.name, detail: "choices[0].message.content is not text")
+        }
+        let usage = json["usage"]
+        let inputTokens = Int(usage?["prompt_tokens"]?.doubleValue ?? 0)
+        let outputTokens = Int(usage?["completion_tokens"]?.doubleValue ?? 0)
+        let served = json["model"]?.stringValue ?? request.model.id
+        try config.checkServed(requested: request.model.id, served: served)
+        return ChatResponse(
+            text: text, finishReason: choice["finish_reason"]?.stringValue ?? "unknown",
+            usage: Usage(inputTokens: inputTokens, outputTokens: outputTokens, cost: config.cost(model: request.model.id, inputTokens: inputTokens, outputTokens: outputTokens)),
+            servedModel: served, latencyMs: reply.latencyMs, source: "live")
+    }
+}
+
+/// A client whose answers depend on which endpoint it talks to; cassettes key on this.
+public protocol EndpointIdentified {
+    /// A stable name for the endpoint (see ``EndpointIdentity/of(_:)``).
+    var endpointIdentity: String { get }
+}
+
+/// Stable names for endpoints.
+public enum EndpointIdentity {
+    /// The base URL as text, except that loopback hosts and their (ephemeral) ports become
+    /// `loopback`: a local server restarted on another port is still the same endpoint, so
+    /// cassettes recorded against it keep replaying.
+    public static func of(_ url: URL) -> String {
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url.absoluteString }
+        if let host = components.host?.lowercased(), ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) {
+            components.host = "loopback"
+            components.port = nil
+        }
+        var text = components.string ?? url.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+}
+
+extension Redactor {
+    /// Hides `apiKey` and every credential-looking environment value.
+    static func forClient(apiKey: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> Redactor {
+        let markers = ["KEY", "TOKEN", "SECRET", "PASSWORD"]
+        let fromEnvironment = environment.filter { name, _ in markers.contains { name.uppercased().contains($0) } }.map(\.value)
+        return Redactor(secrets: (apiKey.map { [$0] } ?? []) + fromEnvironment)
+    }
+}
