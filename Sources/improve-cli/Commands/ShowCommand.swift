@@ -1,9 +1,69 @@
 import ArgumentParser
+import Foundation
+import ImproveCore
 
-struct ShowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "(not built yet)")
+/// `improve-cli show <run-id>`: what one run did and spent.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one run: steps by kind and state, spend by model, candidates, evaluations, recent events.",
+        discussion: "Read-only: a missing store is reported, never created.")
 
-    func run() async throws {
-        throw ValidationError("`improve-cli show` is not built yet")
+    @Argument(help: "The run id, as listed by `improve-cli runs`.")
+    var runID: String
+
+    @Option(help: "The store file (default: .improve/improve.sqlite under the current directory).")
+    var store: String?
+
+    @Option(help: "How many of the latest events to show.")
+    var events: Int = 10
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() throws {
+        let store = try StoreAccess.openReadOnly(store)
+        let summary = try store.summary(runID: runID, lastEvents: max(0, events))
+        if json {
+            print(try StoreAccess.json(summary))
+            return
+        }
+        let run = summary.run
+        print("run \(run.id)  \(run.state.rawValue)")
+        print("  profile    \(run.spec.profileName) (\(run.spec.profileHash.prefix(12)))")
+        print("  surface    \(run.spec.surface), generator \(run.spec.generator), seed \(run.spec.seed)")
+        print("  created    \(StoreAccess.timestamp(run.createdAt)), updated \(StoreAccess.timestamp(run.updatedAt))")
+        if let failure = run.failure { print("  failure    \(failure)") }
+        if let result = run.result { print("  result     \((try? CanonicalJSON.string(result)) ?? "?")") }
+
+        print("\nsteps")
+        if summary.steps.isEmpty {
+            print("  (none)")
+        } else {
+            print(indent(StoreAccess.table([["KIND", "STATE", "COUNT"]] + summary.steps.map { [$0.kind, $0.state, String($0.count)] })))
+        }
+        print("\nspend (\(run.paidSteps) paid steps)")
+        if summary.ledgerByModel.isEmpty {
+            print("  (nothing paid)")
+        } else {
+            var rows = [["MODEL", "INPUT TOKENS", "OUTPUT TOKENS", "COST"]]
+            for (model, usage) in summary.ledgerByModel.sorted(by: { $0.key < $1.key }) {
+                rows.append([model, String(usage.inputTokens), String(usage.outputTokens), StoreAccess.cost(usage.cost)])
+            }
+            rows.append(["total", String(run.spent.inputTokens), String(run.spent.outputTokens), StoreAccess.cost(run.spent.cost)])
+            print(indent(StoreAccess.table(rows)))
+        }
+        print("\ncandidates \(summary.candidates), evaluations \(summary.evaluations)")
+        if !summary.lastEvents.isEmpty {
+            print("\nlast events")
+            for event in summary.lastEvents {
+                let payload = (try? CanonicalJSON.string(event.payload)) ?? "?"
+                print("  #\(event.sequence)  \(StoreAccess.timestamp(event.at))  \(event.kind)  \(payload)")
+            }
+        }
+    }
+
+    private func indent(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
     }
 }

@@ -155,7 +155,7 @@ public final class SQLiteRunStore: RunStore {
     public func listRuns(limit: Int) throws -> [RunRecord] {
         try pool.read { db in
             try Row.fetchAll(
-                db, sql: RunRows.select + " ORDER BY r.updated_at DESC, r.created_at DESC, r.id LIMIT ?",
+                db, sql: RunRows.select + " ORDER BY r.updated_at DESC, r.rowid DESC LIMIT ?",
                 arguments: [max(0, limit)]
             ).map(RunRows.record)
         }
@@ -189,6 +189,20 @@ public final class SQLiteRunStore: RunStore {
     public func stepJournal(runID: String, workerID: String) throws -> SQLiteStepJournal {
         guard try run(id: runID) != nil else { throw StoreError.unknownRun(id: runID, store: path) }
         return SQLiteStepJournal(store: self, runID: runID, workerID: workerID)
+    }
+
+    /// Every step of a run, oldest first: for inspection and for tests that watch a run from outside.
+    public func steps(runID: String) throws -> [StepRecord] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT checkpoint, kind, state, attempts, error, worker_id FROM steps WHERE run_id = ? ORDER BY id",
+                arguments: [runID]
+            ).map { row in
+                StepRecord(
+                    checkpoint: row["checkpoint"], kind: row["kind"], state: row["state"], attempts: row["attempts"],
+                    error: row["error"], workerID: row["worker_id"])
+            }
+        }
     }
 
     // MARK: - Candidates, evaluations, events
@@ -264,6 +278,20 @@ public final class SQLiteRunStore: RunStore {
             return RunSummary(run: run, steps: steps, ledgerByModel: ledger, candidates: candidates, evaluations: evaluations, lastEvents: events)
         }
     }
+}
+
+/// One journaled step as stored.
+public struct StepRecord: Codable, Sendable, Equatable {
+    public var checkpoint: String
+    /// A ``StepKind`` raw value.
+    public var kind: String
+    /// `pending`, `running`, `completed`, `failed` or `cancelled`.
+    public var state: String
+    /// How many times the step was claimed.
+    public var attempts: Int
+    /// The redacted error of the last failed attempt.
+    public var error: String?
+    public var workerID: String?
 }
 
 /// Reading runs together with their ledger totals.

@@ -1,0 +1,44 @@
+import Foundation
+import ImproveCore
+
+/// A fresh directory under the system temp dir, removed when the value is released.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("improve-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// A counter shared between concurrent step bodies.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
+
+func sampleSpec(_ key: String = "nightly/sentiment") -> RunSpec {
+    RunSpec(
+        dedupeKey: key, seed: 42, profileName: "sentiment", profileHash: "abc123", surface: "prompt",
+        generator: "reflective", config: ["budget": 10], policy: ["minLift": 0.05])
+}
+
+func sha256(ofFile path: String) throws -> String {
+    ContentHash.sha256(try Data(contentsOf: URL(fileURLWithPath: path)))
+}
+
+/// Polls `condition` until it holds or `timeout` passes: a wait on state, not a sleep-as-sync.
+func eventually(timeout: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(nanoseconds: 5_000_000)
+    }
+    return try await condition()
+}
