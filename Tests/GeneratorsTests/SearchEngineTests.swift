@@ -178,3 +178,18 @@ final class EventLog: @unchecked Sendable {
     }
     var kinds: [String] { lock.withLock { names } }
 }
+
+@Suite("Ranking")
+struct RankingTests {
+    @Test("ranked by validation mean, then fewer characters, then id")
+    func ranking() {
+        let long = Fixtures.scored(["systemPrompt": "a much longer prompt"], scores: [1, 0])
+        let short = Fixtures.scored(["systemPrompt": "short"], scores: [0, 1])
+        let best = Fixtures.scored(["systemPrompt": "the best one of all"], scores: [1, 1])
+        let twinA = Fixtures.scored(["systemPrompt": "xxxxx"], scores: [0, 0])
+        let twinB = Fixtures.scored(["systemPrompt": "yyyyy"], scores: [0, 0])
+        let ranked = [twinB, long, twinA, short, best].rankedByValidation().map(\.id)
+        let twins = [twinA.id, twinB.id].sorted()
+        #expect(ranked == [best.id, short.id, long.id] + twins)
+    }
+}
