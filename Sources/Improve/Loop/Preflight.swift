@@ -20,6 +20,9 @@ public struct PolicyViolation: Error, CustomStringConvertible, Equatable, Sendab
 /// A problem with the run's configuration found before spending anything.
 public struct PreflightError: Error, CustomStringConvertible, Equatable, Sendable {
     public var problem: String
+    public init(problem: String) {
+        self.problem = problem
+    }
     public var description: String { problem }
 }
 

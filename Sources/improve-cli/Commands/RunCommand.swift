@@ -1,9 +1,128 @@
 import ArgumentParser
+import Foundation
+import Improve
+import ImproveCore
+
+extension SurfaceKind: ExpressibleByArgument {}
+
+/// Options shared by `run` and `resume`.
+struct ExecutionOptions: ParsableArguments {
+    @Option(name: .long, help: "SQLite store file (created if missing).")
+    var store: String = ".improve/improve.sqlite"
+
+    @Option(name: .long, help: "Directory for audit.json and report.md (default: <profile>/runs/<run-id>).")
+    var out: String?
+
+    @Flag(name: .long, help: "On ship, overwrite profile.yaml instead of writing profile.v<N>.yaml beside it.")
+    var inPlace = false
+
+    @Option(name: .long, help: "providers.yaml to use (default: <profile>/providers.yaml, then ./providers.yaml, then built-ins).")
+    var providers: String?
+
+    @Option(name: .long, help: "Record model calls to, or replay them from, this JSONL cassette.")
+    var cassette: String?
+
+    @Option(name: .long, help: "Cassette mode: record, replay (a miss is an error) or record-missing.")
+    var cassetteMode: CassetteModeArgument = .recordMissing
+
+    @Flag(name: .long, help: "Print the outcome as JSON on stdout; no progress output.")
+    var json = false
+}
+
+enum CassetteModeArgument: String, ExpressibleByArgument, CaseIterable {
+    case record, replay, recordMissing = "record-missing"
+}
 
 struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "(not built yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Search for a better profile, gate it on the holdout split, write the result.",
+        discussion: """
+            Loads <profile-dir>/{profile,suite,policy}.yaml, checks every model role against the
+            policy (a breach writes nothing and exits 2), searches on the search split within the
+            budget, evaluates the best candidates and the baseline on the holdout split, and lets the
+            promotion gate decide. Always writes audit.json and report.md; on ship also writes
+            profile.v<N>.yaml beside the original, which is never modified unless --in-place.
+
+            Running the same command twice joins the first run (same inputs, same run id) and pays
+            for nothing twice. Ctrl-C stops at a step boundary; `improve-cli resume <run-id>` finishes.
+
+            Examples:
+              improve-cli run Profiles/sentiment
+              improve-cli run Profiles/sentiment --budget 120 --json
+              improve-cli run Profiles/support --surface strategy --generator reflective
+
+            Exit codes: 0 shipped, 1 error, 2 policy violation, 3 held, 4 rejected, 5 interrupted.
+            """)
+
+    @Argument(help: "Profile directory holding profile.yaml, suite.yaml and policy.yaml.")
+    var profile: String
+
+    @Option(name: .long, help: "Which part of the profile may change: \(SurfaceKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var surface: SurfaceKind = .prompt
+
+    @Option(name: .long, help: "Generator (default from the surface): \(GeneratorCatalog.names.joined(separator: ", ")).")
+    var generator: String?
+
+    @Option(name: .long, help: "Budget in metric calls (scored candidate × item pairs); overrides policy.yaml.")
+    var budget: Int?
+
+    @Option(name: .long, help: "Search seed; overrides policy.yaml.")
+    var seed: UInt64?
+
+    @Option(name: .long, help: "Explicit dedupe key (default: a hash of every input of the run).")
+    var dedupeKey: String?
+
+    @OptionGroup var execution: ExecutionOptions
+
+    func validate() throws {
+        if let budget, budget < 1 { throw ValidationError("--budget must be at least 1") }
+    }
 
     func run() async throws {
-        throw ValidationError("`improve-cli run` is not built yet")
+        var options = ImproveOptions(surface: surface, generator: generator, seed: seed, dedupeKey: dedupeKey, inPlace: execution.inPlace)
+        if let budget { options.budget = Budget(metricCalls: budget) }
+        let status = await RunExecution(profileDirectory: profile, options: options, execution: execution).perform()
+        throw ExitCode(status)
+    }
+}
+
+struct ResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Finish an interrupted or failed run; completed model calls are replayed, not paid again.",
+        discussion: """
+            Reads the run's profile directory, surface, generator, budget and seed from the store,
+            checks that the profile has not changed since the run started, and continues it.
+
+            Exit codes: as for `run`.
+            """)
+
+    @Argument(help: "The run id printed by `run` or listed by `improve-cli runs`.")
+    var runID: String
+
+    @OptionGroup var execution: ExecutionOptions
+
+    func run() async throws {
+        let record: RunRecord
+        do {
+            let store = try SQLiteRunStore(path: execution.store, mode: .readOnly)
+            guard let found = try store.run(id: runID) else { throw StoreError.unknownRun(id: runID, store: store.location) }
+            record = found
+        } catch {
+            Terminal.error(String(describing: error))
+            throw ExitCode(ExitStatus.error.rawValue)
+        }
+        let config = record.spec.config
+        guard let directory = config["profileDirectory"]?.stringValue,
+            let surface = config["surface"]?.stringValue.flatMap(SurfaceKind.init(rawValue:))
+        else {
+            Terminal.error("run \(runID) has no stored profile directory or surface; it was not started by `improve-cli run`")
+            throw ExitCode(ExitStatus.error.rawValue)
+        }
+        var options = ImproveOptions(surface: surface, generator: record.spec.generator, seed: record.spec.seed, dedupeKey: record.spec.dedupeKey, inPlace: config["inPlace"]?.boolValue ?? false)
+        options.budget = try? config["budget"]?.decode(as: Budget.self)
+        let status = await RunExecution(profileDirectory: directory, options: options, execution: execution, expectedProfileHash: record.spec.profileHash).perform()
+        throw ExitCode(status)
     }
 }

@@ -1,0 +1,47 @@
+import Evals
+import Foundation
+import Improve
+import ImproveCore
+
+/// Builds the raw model clients for a profile directory: provider config, then an optional cassette.
+enum ModelAccessFactory {
+    static func make(bundle: ProfileBundle, execution: ExecutionOptions) throws -> ModelAccess {
+        var searched: [URL] = []
+        if let explicit = execution.providers { searched.append(URL(fileURLWithPath: explicit)) }
+        if let inBundle = bundle.providersFile { searched.append(inBundle) }
+        searched.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("providers.yaml"))
+        let registry = try ProviderRegistry.load(searching: searched)
+        guard let cassettePath = execution.cassette else {
+            return ModelAccess { spec in try registry.client(for: spec) }
+        }
+        let mode: CassetteModelClient.Mode
+        switch execution.cassetteMode {
+        case .record: mode = .record
+        case .replay: mode = .replayOnly
+        case .recordMissing: mode = .recordMissing
+        }
+        // One cassette client per model, so every role's calls share one loaded file.
+        let cache = ClientCache()
+        let file = URL(fileURLWithPath: cassettePath)
+        return ModelAccess(isStubOrReplay: mode == .replayOnly) { spec in
+            try cache.client(for: spec.qualifiedName) {
+                try CassetteModelClient(inner: try registry.client(for: spec), file: file, mode: mode)
+            }
+        }
+    }
+}
+
+/// Memoises clients by model name.
+final class ClientCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var clients: [String: any ModelClient] = [:]
+
+    func client(for key: String, make: () throws -> any ModelClient) throws -> any ModelClient {
+        try lock.withLock {
+            if let existing = clients[key] { return existing }
+            let created = try make()
+            clients[key] = created
+            return created
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Evals
+import Foundation
+import Improve
+import ImproveCore
+
+/// The body shared by `run` and `resume`: load, preflight, open the store, run with progress
+/// and signal handling, print the outcome, map it to an exit code.
+struct RunExecution {
+    let profileDirectory: String
+    var options: ImproveOptions
+    let execution: ExecutionOptions
+    var expectedProfileHash: String? = nil
+
+    func perform() async -> Int32 {
+        let redactor = Redactor.fromEnvironment()
+        do {
+            let bundle = try ProfileBundle.load(directory: URL(fileURLWithPath: profileDirectory))
+            if let expected = expectedProfileHash, expected != bundle.profile.contentHash {
+                throw PreflightError(problem: "\(bundle.profileFile.path) changed since the run started (hash \(bundle.profile.contentHash.prefix(12)) ≠ \(expected.prefix(12))); start a new run instead")
+            }
+            var options = self.options
+            options.outputDirectory = execution.out.map { URL(fileURLWithPath: $0) }
+            options.auditKey = AuditSigner.keyFromEnvironment()
+            let progress = ProgressLine(enabled: !execution.json)
+            let inputs = ImproveInputs(bundle: bundle)
+            // Preflight before the store is even opened: a breach must leave no file behind.
+            let plan = try ImprovePlan(inputs, options: options)
+            for warning in plan.warnings where !execution.json { Terminal.note("warning: \(warning)") }
+            let models = try ModelAccessFactory.make(bundle: bundle, execution: execution)
+            // A killed worker keeps its claims until their lease ends; a short lease makes a
+            // resumed run reclaim them sooner (the journal renews leases of live workers).
+            let lease = ProcessInfo.processInfo.environment["IMPROVE_STEP_LEASE_SECONDS"].flatMap(Double.init) ?? 30
+            let store = try SQLiteRunStore(path: execution.store, leaseDuration: lease)
+
+            let monitor = InterruptionMonitor()
+            let task = Task {
+                try await improve(inputs, surface: options.surface, options: options, store: store, models: models) { note in
+                    Self.show(note, on: progress)
+                }
+            }
+            monitor.install { task.cancel() }
+            let outcome = try await task.value
+            progress.finish()
+            try print(outcome)
+            switch outcome.verdict {
+            case .ship: return ExitStatus.shipped.rawValue
+            case .hold: return ExitStatus.held.rawValue
+            case .reject: return ExitStatus.rejected.rawValue
+            }
+        } catch let error as PolicyViolation {
+            Terminal.error(redactor.redact(error.description))
+            return ExitStatus.policyViolation.rawValue
+        } catch let error as ModelError {
+            if case .notAllowed = error {
+                Terminal.error(redactor.redact(error.description))
+                return ExitStatus.policyViolation.rawValue
+            }
+            Terminal.error(redactor.redact(error.description))
+            return ExitStatus.error.rawValue
+        } catch let error as StoreError {
+            Terminal.note("")
+            Terminal.error(redactor.redact(error.description))
+            if case .cancelled = error { return ExitStatus.interrupted.rawValue }
+            return ExitStatus.error.rawValue
+        } catch {
+            Terminal.error(redactor.redact(String(describing: error)))
+            return ExitStatus.error.rawValue
+        }
+    }
+
+    private func print(_ outcome: ImproveOutcome) throws {
+        if execution.json {
+            try Terminal.printJSON(outcome)
+            return
+        }
+        func pct(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
+        var lines = [
+            "run \(outcome.runID)\(outcome.joinedExistingRun ? " (joined an existing run with the same inputs)" : "")",
+            "verdict: \(outcome.verdict.rawValue.uppercased())",
+        ]
+        lines += outcome.reasons.map { "  - \($0)" }
+        lines.append("search (validation): baseline \(pct(outcome.baselineSearchMean)) → winner \(pct(outcome.winnerSearchMean))")
+        lines.append("holdout:             baseline \(pct(outcome.baselineHoldoutMean)) → winner \(pct(outcome.winnerHoldoutMean))")
+        lines.append("\(outcome.proposals) proposals, \(outcome.candidates) candidates, \(outcome.metricCalls) metric calls, \(outcome.usage.totalTokens) tokens, $\(String(format: "%.4f", outcome.usage.cost)); stopped: \(outcome.stopReason)")
+        if let written = outcome.writtenProfile { lines.append("new profile: \(written)") }
+        lines.append("audit:       \(outcome.auditRecord)")
+        lines.append("report:      \(outcome.report)")
+        Swift.print(lines.joined(separator: "\n"))
+    }
+
+    private static func show(_ note: ImproveProgress, on line: ProgressLine) {
+        switch note {
+        case .joined(let runID):
+            Terminal.note("joined run \(runID): it already finished; nothing is spent again")
+        case .started(let runID, let search, let holdout):
+            Terminal.note("run \(runID): \(search) search items, \(holdout) holdout items")
+        case .search(let progress, let budget):
+            let limit = budget.metricCalls.map { "/\($0)" } ?? ""
+            let fraction = budget.metricCalls.map { Double(progress.spend.metricCalls) / Double(max($0, 1)) }
+            line.update(String(format: "search: %d%@ metric calls, iteration %d, best %.1f%%, %d candidates", progress.spend.metricCalls, limit, progress.iteration, progress.bestValidationMean * 100, progress.poolSize), fraction: fraction)
+        case .holdout(let done, let total):
+            line.update("holdout: \(done)/\(total) rollouts", fraction: nil)
+        case .warning(let text):
+            Terminal.note("warning: \(text)")
+        }
+    }
+}

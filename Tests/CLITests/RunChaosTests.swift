@@ -1,0 +1,62 @@
+import Foundation
+import ImproveCore
+import ImproveTestSupport
+import Testing
+
+/// `kill -9` of `improve-cli run` at seeded-random points: the resumed run must reach the same
+/// verdict and winner as an uninterrupted one, and never pay twice for a completed call.
+@Suite struct RunChaosTests {
+    @Test func killedRunsResumeToTheSameResultWithoutPayingTwice() async throws {
+        let labels = try ClassifierStub.labels(fromJSONL: Fixtures.repositoryRoot.appendingPathComponent("Profiles/sentiment/sst2.jsonl"))
+        let responder = ClassifierStub.formatSensitive(labels: labels, delay: .milliseconds(3))
+
+        // The reference: one uninterrupted run.
+        let referenceServer = try await StubModelServer.start(responder: responder)
+        let referenceProfile = try Fixtures.copyOfProfile("sentiment")
+        let reference = try CLIProcess.run(
+            ["run", referenceProfile.path, "--store", "store.sqlite", "--json"], in: referenceProfile.deletingLastPathComponent(),
+            environment: ["IMPROVE_BASE_URL": referenceServer.baseURL.absoluteString])
+        await referenceServer.stop()
+        try #require(reference.status == 0 || reference.status == 3, "reference run failed: \(reference.stderr)")
+        let expected = try JSONDecoder().decode(JSONValue.self, from: Data(reference.stdout.utf8))
+        let referenceCounts = referenceServer.countsByBodyHash
+        let referenceTotal = referenceServer.completionRequests.count
+
+        // The same run, killed again and again.
+        let server = try await StubModelServer.start(responder: responder)
+        let profile = try Fixtures.copyOfProfile("sentiment")
+        let work = profile.deletingLastPathComponent()
+        let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString, "IMPROVE_STEP_LEASE_SECONDS": "2"]
+        var rng = SeededRandom(seed: 42)
+        var kills = 0
+        var target = 0
+        while kills < 8 {
+            target += 5 + Int(rng.next() % UInt64(max(1, referenceTotal / 10)))
+            guard target < referenceTotal - 5 else { break }
+            let child = try CLIProcess(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: env)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while server.completionRequests.count < target, child.process.isRunning, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            guard child.process.isRunning else { _ = child.wait(); break }
+            kill(child.process.processIdentifier, SIGKILL)
+            let killed = child.wait()
+            #expect(killed.signalled)
+            kills += 1
+        }
+        let final = try CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: env)
+        await server.stop()
+
+        #expect(kills >= 5, "the run finished before enough kills: \(kills)")
+        #expect(final.status == reference.status, "stderr: \(final.stderr)")
+        let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(final.stdout.utf8))
+        #expect(outcome["verdict"] == expected["verdict"])
+        #expect(outcome["winnerID"] == expected["winnerID"])
+        #expect(outcome["winnerHoldoutMean"] == expected["winnerHoldoutMean"])
+        // A call may be paid again only if it was in flight when its process was killed:
+        // at most `concurrency` (2) per kill. Everything completed before a kill replays.
+        let extra = server.countsByBodyHash.reduce(0) { $0 + max(0, $1.value - (referenceCounts[$1.key] ?? 0)) }
+        #expect(extra <= kills * 2, "\(extra) repeated paid calls over \(kills) kills")
+        #expect(server.completionRequests.count <= referenceTotal + kills * 2)
+    }
+}
