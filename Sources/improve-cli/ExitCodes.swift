@@ -9,3 +9,8 @@ enum ExitStatus {
     static let rejected = ExitCode(4)
     static let interrupted = ExitCode(5)
 }
+
+extension ExitStatus {
+    /// `audit verify`: the record is intact but signed, and no key was available to check the signature.
+    static let signatureUnverified = ExitCode(6)
+}

@@ -32,7 +32,7 @@ public enum AuditSigner {
         // different and the record would later fail verification for no fault of its reader.
         var unsealed = record
         unsealed.integrity = nil
-        guard try JSONValue(encoding: unsealed).decode(as: AuditRecord.self) == unsealed else {
+        guard (try? JSONValue(encoding: unsealed).decode(as: AuditRecord.self)) == unsealed else {
             throw AuditRecordNotRepresentable()
         }
         var sealed = record
