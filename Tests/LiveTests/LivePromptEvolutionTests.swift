@@ -22,16 +22,16 @@ struct LivePromptEvolutionTests {
             Issue.record("the local model at \(base) did not answer: \(error)")
             return
         }
-        let rows = try LiveServer.sst2(limit: 40)
+        let rows = try LiveServer.sst2(limit: 20)
         let search = SearchSet(items: rows)
         let evaluator = LabelMatchEvaluator(client: client)
         let profile = AgentProfile(name: "sentiment", model: model, systemPrompt: "Classify the sentiment.", userTemplate: "{{input}}")
-        let reflection = ModelSpec(provider: "local", id: "smollm2-135m-instruct", temperature: 0, maxTokens: 96, seed: 1)
-        let budget = Budget(metricCalls: 120)
+        let reflection = ModelSpec(provider: "local", id: "smollm2-135m-instruct", temperature: 0, maxTokens: 64, seed: 1)
+        let budget = Budget(metricCalls: 60)
         let engine = SearchEngine(
             base: profile, surface: PromptSurface(), search: search, evaluator: evaluator,
             generator: CompositeGenerator.standard(reflectionModel: reflection), reflectionModel: client, budget: budget,
-            settings: SearchSettings(seed: 2026, minibatchSize: 4, maxConsecutiveFailures: 12, maxComponentLength: 2000),
+            settings: SearchSettings(seed: 2026, minibatchSize: 3, maxConsecutiveFailures: 12, maxComponentLength: 2000),
             options: SearchOptions(split: .disjoint(valFraction: 0.5)),
             checkpoint: { event in
                 if case .proposal(let record, _) = event {
@@ -40,7 +40,7 @@ struct LivePromptEvolutionTests {
             })
         let result = try await engine.run()
 
-        #expect(result.spend.metricCalls <= 120)
+        #expect(result.spend.metricCalls <= 60)
         #expect(!result.proposals.isEmpty)
         let baselineCalls = result.split.validation.count
         #expect(result.proposals.map(\.metricCalls).reduce(0, +) + baselineCalls == result.spend.metricCalls)
