@@ -5,7 +5,7 @@ import Testing
 
 /// `kill -9` of `improve-cli run` at seeded-random points: the resumed run must reach the same
 /// verdict and winner as an uninterrupted one, and never pay twice for a completed call.
-@Suite struct RunChaosTests {
+@Suite(.serialized) struct RunChaosTests {
     @Test func killedRunsResumeToTheSameResultWithoutPayingTwice() async throws {
         let labels = try ClassifierStub.labels(fromJSONL: Fixtures.repositoryRoot.appendingPathComponent("Profiles/sentiment/sst2.jsonl"))
         let responder = ClassifierStub.formatSensitive(labels: labels, delay: .milliseconds(3))
@@ -14,7 +14,7 @@ import Testing
         let referenceServer = try await StubModelServer.start(responder: responder)
         let referenceProfile = try Fixtures.copyOfProfile("sentiment")
         let reference = try CLIProcess.run(
-            ["run", referenceProfile.path, "--store", "store.sqlite", "--json"], in: referenceProfile.deletingLastPathComponent(),
+            ["run", referenceProfile.path, "--store", "store.sqlite", "--budget", "140", "--json"], in: referenceProfile.deletingLastPathComponent(),
             environment: ["IMPROVE_BASE_URL": referenceServer.baseURL.absoluteString])
         await referenceServer.stop()
         try #require(reference.status == 0 || reference.status == 3, "reference run failed: \(reference.stderr)")
@@ -30,10 +30,10 @@ import Testing
         var rng = SeededRandom(seed: 42)
         var kills = 0
         var target = 0
-        while kills < 8 {
+        while kills < 6 {
             target += 5 + Int(rng.next() % UInt64(max(1, referenceTotal / 10)))
             guard target < referenceTotal - 5 else { break }
-            let child = try CLIProcess(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: env)
+            let child = try CLIProcess(["run", profile.path, "--store", "store.sqlite", "--budget", "140", "--json"], in: work, environment: env)
             let deadline = ContinuousClock.now + .seconds(60)
             while server.completionRequests.count < target, child.process.isRunning, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(2))
@@ -44,10 +44,10 @@ import Testing
             #expect(killed.signalled)
             kills += 1
         }
-        let final = try CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: env)
+        let final = try CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--budget", "140", "--json"], in: work, environment: env)
         await server.stop()
 
-        #expect(kills >= 5, "the run finished before enough kills: \(kills)")
+        #expect(kills >= 4, "the run finished before enough kills: \(kills)")
         #expect(final.status == reference.status, "stderr: \(final.stderr)")
         let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(final.stdout.utf8))
         #expect(outcome["verdict"] == expected["verdict"])

@@ -5,7 +5,7 @@ import Testing
 
 /// `improve-cli run` as a user meets it: a real child process, a real SQLite file, real HTTP
 /// to a loopback model server; exit codes and files are the contract under test.
-@Suite struct RunCommandTests {
+@Suite(.serialized) struct RunCommandTests {
     static func labels() throws -> [String: String] {
         try ClassifierStub.labels(fromJSONL: Fixtures.repositoryRoot.appendingPathComponent("Profiles/sentiment/sst2.jsonl"))
     }
