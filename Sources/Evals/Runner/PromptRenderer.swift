@@ -2,7 +2,17 @@ import ImproveCore
 
 /// Turns a profile and an item into the chat messages the task model sees.
 public enum PromptRenderer {
+    /// System prompt, user message from `userTemplate` with the item's fields (and `id`).
     public static func messages(for profile: AgentProfile, item: EvalItem) -> [ChatMessage] {
+        var fields = item.fields
+        fields["id"] = item.id
+        let user = Template.render(profile.userTemplate, fields)
+        let system = systemPrompt(for: profile)
+        return (system.isEmpty ? [] : [.system(system)]) + [.user(user)]
+    }
+
+    /// The system prompt with each skill appended as a section, then the strategy.
+    public static func systemPrompt(for profile: AgentProfile) -> String {
         var system = profile.systemPrompt
         for skill in profile.skills {
             system += "\n\n## Skill: \(skill.name)\n\(skill.description)\n\n\(skill.body)"
@@ -10,10 +20,6 @@ public enum PromptRenderer {
         if let strategy = profile.strategy, !strategy.isEmpty {
             system += "\n\n## Strategy\n\(strategy)"
         }
-        var fields = item.fields
-        fields["id"] = item.id
-        let user = Template.render(profile.userTemplate, fields)
-        let trimmed = system.trimmingCharacters(in: .whitespacesAndNewlines)
-        return (trimmed.isEmpty ? [] : [.system(trimmed)]) + [.user(user)]
+        return system.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

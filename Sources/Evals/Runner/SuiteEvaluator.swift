@@ -13,10 +13,16 @@ public struct SuiteEvaluator: ProfileEvaluator {
     let concurrency: Int
     let progress: Progress?
 
-    /// - Parameter client: the task model, already wrapped in the guard and the journal.
-    public init(client: any ModelClient, scorers: [ScorerConfig], concurrency: Int = 4, progress: Progress? = nil) throws {
+    /// - Parameters:
+    ///   - client: the task model, already wrapped in the guard and the journal.
+    ///   - scorers: the suite's scorer entries.
+    ///   - concurrency: rollouts in flight at once.
+    ///   - progress: called after each item with (done, total).
+    ///   - environment: judge client, journal (judge and command calls become `.scorer` steps)
+    ///     and the directory command scorers run in.
+    public init(client: any ModelClient, scorers: [ScorerConfig], concurrency: Int = 4, progress: Progress? = nil, environment: ScorerEnvironment = ScorerEnvironment()) throws {
         self.client = client
-        self.scorer = try CompositeScorer(configs: scorers)
+        self.scorer = try CompositeScorer(configs: scorers, environment: environment)
         self.concurrency = max(1, concurrency)
         self.progress = progress
     }

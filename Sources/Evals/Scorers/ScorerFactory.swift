@@ -4,12 +4,12 @@ import ImproveCore
 /// Builds scorers from `suite.yaml` entries.
 public enum ScorerFactory {
     /// Types accepted in `scorers[].type`.
-    public static let types = ["label", "exact", "normalized", "contains", "icontains", "regex", "length", "numeric", "json"]
+    public static let types = ["label", "exact", "normalized", "contains", "icontains", "regex", "length", "numeric", "json", "judge", "command"]
 
     static let keysByType: [String: [String]] = [
         "label": ["labels", "exclusive"], "exact": ["value"], "normalized": ["value"], "contains": ["value", "negate"],
         "icontains": ["value", "negate"], "regex": ["pattern", "negate"], "length": ["min", "max"],
-        "numeric": ["tolerance"], "json": ["path"],
+        "numeric": ["tolerance"], "json": ["path"], "judge": ["rubric", "passThreshold"], "command": ["command", "timeout"],
     ]
 
     /// Parses one `scorers:` entry, rejecting unknown types and keys with file:line.
@@ -34,7 +34,10 @@ public enum ScorerFactory {
     }
 
     /// The scorer for a config.
-    public static func make(_ config: ScorerConfig) throws -> any Scorer {
+    ///
+    /// - Parameter environment: the judge client, journal and working directory for the
+    ///   `judge` and `command` types; the text scorers ignore it.
+    public static func make(_ config: ScorerConfig, environment: ScorerEnvironment = ScorerEnvironment()) throws -> any Scorer {
         let p = config.params
         let negate = p["negate"]?.boolValue ?? false
         switch config.type {
@@ -51,6 +54,23 @@ public enum ScorerFactory {
         case "length": return LengthScorer(name: config.name, min: p["min"]?.doubleValue.map { Int($0) }, max: p["max"]?.doubleValue.map { Int($0) })
         case "numeric": return NumericScorer(name: config.name, tolerance: p["tolerance"]?.doubleValue ?? 0)
         case "json": return JSONScorer(name: config.name, path: p["path"]?.stringValue)
+        case "judge":
+            guard let rubric = p["rubric"]?.stringValue, !rubric.isEmpty else { throw ScorerError(scorer: config.name, problem: "a judge scorer needs a rubric") }
+            let threshold = p["passThreshold"]?.doubleValue ?? 0.7
+            guard (0...1).contains(threshold) else { throw ScorerError(scorer: config.name, problem: "passThreshold must be between 0 and 1") }
+            return JudgeScorer(name: config.name, rubric: rubric, passThreshold: threshold, environment: environment)
+        case "command":
+            let arguments: [String]
+            if let text = p["command"]?.stringValue, !text.isEmpty {
+                arguments = [text]
+            } else if let list = p["command"]?.arrayValue?.compactMap(\.stringValue), !list.isEmpty {
+                arguments = list
+            } else {
+                throw ScorerError(scorer: config.name, problem: "a command scorer needs command: a shell line or a list of arguments")
+            }
+            let timeout = p["timeout"]?.doubleValue ?? 30
+            guard timeout > 0 else { throw ScorerError(scorer: config.name, problem: "timeout must be positive (seconds)") }
+            return CommandScorer(name: config.name, arguments: arguments, timeoutSeconds: timeout, environment: environment)
         default: throw ScorerError(scorer: config.name, problem: "unknown scorer type \(config.type)")
         }
     }
@@ -65,8 +85,8 @@ public struct CompositeScorer: Sendable {
         self.members = members
     }
 
-    public init(configs: [ScorerConfig]) throws {
-        self.members = try configs.map { (try ScorerFactory.make($0), $0.weight) }
+    public init(configs: [ScorerConfig], environment: ScorerEnvironment = ScorerEnvironment()) throws {
+        self.members = try configs.map { (try ScorerFactory.make($0, environment: environment), $0.weight) }
     }
 
     /// Overall score, pass/fail, joined feedback of failing dimensions, and per-dimension scores.

@@ -23,6 +23,7 @@ enum DatasetReader {
 
     static func jsonl(_ text: String, file: String, mapping: Mapping) throws -> [EvalItem] {
         var items: [EvalItem] = []
+        var lines: [String: Int] = [:]
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
@@ -32,21 +33,33 @@ enum DatasetReader {
             }
             var fields: [String: String] = [:]
             for (key, member) in object { fields[key] = scalarText(member) }
-            items.append(try item(fields, file: file, line: lineNumber, mapping: mapping))
+            let item = try item(fields, file: file, line: lineNumber, mapping: mapping)
+            try checkUnique(item.id, file: file, line: lineNumber, seen: &lines)
+            items.append(item)
         }
         return items
+    }
+
+    /// Duplicate ids inside one data file are reported at the second occurrence's line.
+    private static func checkUnique(_ id: String, file: String, line: Int, seen: inout [String: Int]) throws {
+        if let first = seen[id] {
+            throw ConfigError(file: file, line: line, field: "", problem: "duplicate item id \"\(id)\" (first at line \(first))", hint: "ids must be unique across the suite")
+        }
+        seen[id] = line
     }
 
     static func csv(_ text: String, file: String, mapping: Mapping) throws -> [EvalItem] {
         let rows = CSVParser.rows(text)
         guard let header = rows.first else { return [] }
         var items: [EvalItem] = []
-        for (offset, row) in rows.dropFirst().enumerated() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
+        var lines: [String: Int] = [:]
+        for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
             guard row.fields.count == header.fields.count else {
                 throw ConfigError(file: file, line: row.line, field: "", problem: "has \(row.fields.count) columns, the header has \(header.fields.count)", hint: "quote fields that contain commas")
             }
-            _ = offset
-            items.append(try item(Dictionary(zip(header.fields, row.fields), uniquingKeysWith: { first, _ in first }), file: file, line: row.line, mapping: mapping))
+            let item = try item(Dictionary(zip(header.fields, row.fields), uniquingKeysWith: { first, _ in first }), file: file, line: row.line, mapping: mapping)
+            try checkUnique(item.id, file: file, line: row.line, seen: &lines)
+            items.append(item)
         }
         return items
     }

@@ -9,14 +9,22 @@ public struct Suite: Sendable {
     public var items: [EvalItem]
     public var scorers: [ScorerConfig]
     public var split: SplitPlan
+    /// Simulated users for multi-turn evals (optional).
+    public var personas: [PersonaCard]
+    public var simulation: SimulationSettings
 
-    public init(name: String, file: String, items: [EvalItem], scorers: [ScorerConfig], split: SplitPlan) {
+    public init(name: String, file: String, items: [EvalItem], scorers: [ScorerConfig], split: SplitPlan, personas: [PersonaCard] = [], simulation: SimulationSettings = SimulationSettings()) {
         self.name = name
         self.file = file
         self.items = items
         self.scorers = scorers
         self.split = split
+        self.personas = personas
+        self.simulation = simulation
     }
+
+    /// The directory holding the suite file: data paths and command scorers are relative to it.
+    public var directory: URL { URL(fileURLWithPath: file).deletingLastPathComponent() }
 
     /// The deterministic search / holdout partition.
     public func splitItems() -> (search: [EvalItem], holdout: [EvalItem]) {

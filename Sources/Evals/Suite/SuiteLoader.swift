@@ -3,7 +3,7 @@ import ImproveCore
 
 /// Reads and validates `suite.yaml`.
 public enum SuiteLoader {
-    static let topKeys = ["name", "items", "scorers", "split"]
+    static let topKeys = ["name", "items", "scorers", "split", "personas", "simulation"]
     static let itemKeys = ["id", "input", "expected", "tags", "fields", "file", "idField", "inputField", "expectedField"]
     static let splitKeys = ["seed", "version", "holdoutFraction", "holdout", "search"]
 
@@ -36,8 +36,14 @@ public enum SuiteLoader {
         let scorersNode = try top.required("scorers", hint: "e.g. - type: label, labels: [positive, negative]")
         let scorers = try scorersNode.list().map(ScorerFactory.parse)
         guard !scorers.isEmpty else { throw scorersNode.error("needs at least one scorer") }
+        var scorerNames: Set<String> = []
+        for (config, node) in zip(scorers, try scorersNode.list()) where !scorerNames.insert(config.name).inserted {
+            throw node.error("two scorers are named \"\(config.name)\"", hint: "give each a distinct name: so its dimension can be told apart")
+        }
         let split = try parseSplit(top.optional("split"), ids: Set(items.map(\.id)))
-        return Suite(name: name, file: root.file, items: items, scorers: scorers, split: split)
+        let personas = try top.optional("personas").map(PersonaParser.personas) ?? []
+        let simulation = try PersonaParser.settings(top.optional("simulation"))
+        return Suite(name: name, file: root.file, items: items, scorers: scorers, split: split, personas: personas, simulation: simulation)
     }
 
     private static func parseItems(_ node: ConfigNode, directory: URL) throws -> [EvalItem] {

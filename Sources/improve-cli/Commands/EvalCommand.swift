@@ -1,9 +1,103 @@
 import ArgumentParser
+import Evals
+import Foundation
+import ImproveCore
 
+/// `improve-cli eval`: score a profile as it is, on one split of its suite and its personas.
 struct EvalCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "eval", abstract: "(not built yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Score a profile on its eval suite without changing it.",
+        discussion: """
+            Every model any role calls (task, judge, persona simulator) must be in the policy's
+            allowedModels; the check runs before the first call. With --store, every model and
+            judge call is journaled, so running the same eval again costs nothing.
+            Exit codes: 0 evaluated, 1 error, 2 policy violation.
+            """)
+
+    @Argument(help: "The profile directory (profile.yaml, suite.yaml, policy.yaml).")
+    var profileDirectory: String
+
+    @Option(help: "A suite file to use instead of the directory's suite.yaml.")
+    var suite: String?
+
+    @Option(help: "Which items to score: search, holdout or all.")
+    var split: String = "all"
+
+    @Option(help: "Dialogues per persona (overrides the suite's simulation.trials); pass^k is reported for k up to this.")
+    var trials: Int?
+
+    @Option(help: "Score at most this many items (and personas).")
+    var limit: Int?
+
+    @Option(help: "SQLite store that journals every call (created when missing).")
+    var store: String?
+
+    @Flag(help: "Print the report as JSON on standard output.")
+    var json = false
+
+    @Option(help: "Also write the JSON report to this file (the input of `improve-cli gate`).")
+    var out: String?
+
+    func validate() throws {
+        guard EvalSession.SplitChoice(rawValue: split) != nil else { throw ValidationError("--split must be search, holdout or all") }
+        if let trials, trials < 1 { throw ValidationError("--trials must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
 
     func run() async throws {
-        throw ValidationError("`improve-cli eval` is not built yet")
+        let bundle: ProfileBundle
+        do {
+            bundle = try ProfileBundle.load(directory: URL(fileURLWithPath: profileDirectory), suiteFile: suite.map { URL(fileURLWithPath: $0) })
+        } catch let error as ConfigError {
+            Terminal.error(error.description)
+            throw ExitStatus.error
+        }
+        let progressLine = ProgressLine(enabled: !json)
+        var session = EvalSession(
+            bundle: bundle, split: EvalSession.SplitChoice(rawValue: split) ?? .all, limit: limit, trials: trials,
+            progress: { done, total in progressLine.update("eval \(done)/\(total)", fraction: Double(done) / Double(max(total, 1))) })
+        for (role, model) in session.roleModels where !bundle.policy.allowedModels.allows(model) {
+            Terminal.error(String(describing: ModelError.notAllowed(model: model.qualifiedName, allowed: bundle.policy.allowedModels.patterns, role: role)))
+            throw ExitStatus.policyViolation
+        }
+        var runStore: SQLiteRunStore?
+        var runID: String?
+        if let store {
+            let opened = try SQLiteRunStore(path: store)
+            let dedupe = "eval:\(bundle.profile.contentHash):\(bundle.suite.contentHash):\(split):\(limit ?? 0):\(trials ?? 0)"
+            let spec = RunSpec(
+                dedupeKey: dedupe, seed: bundle.suite.split.seed, profileName: bundle.profile.name, profileHash: bundle.profile.contentHash,
+                surface: "eval", generator: "none", config: ["split": .string(split)], policy: try JSONValue(encoding: bundle.policy))
+            let worker = "eval-\(ProcessInfo.processInfo.processIdentifier)"
+            let (record, _) = try opened.openRun(spec, workerID: worker)
+            session.journal = try opened.journal(runID: record.id, workerID: worker)
+            runStore = opened
+            runID = record.id
+        }
+        let report: EvalReport
+        do {
+            report = try await session.run(clients: { try InterimModelClients.client(for: $0) })
+        } catch let error as ModelError {
+            progressLine.finish()
+            if let runStore, let runID { try? runStore.finishRun(id: runID, state: .failed, result: nil, failure: error.description) }
+            Terminal.error(error.description)
+            if case .notAllowed = error { throw ExitStatus.policyViolation }
+            throw ExitStatus.error
+        }
+        progressLine.finish()
+        if let runStore, let runID {
+            try runStore.finishRun(id: runID, state: .completed, result: ["mean": .number(report.overall?.value ?? 0), "items": .number(Double(report.items.count))], failure: nil)
+        }
+        if let out {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(try encoder.encode(report), to: URL(fileURLWithPath: out))
+        }
+        if json {
+            try Terminal.printJSON(report)
+        } else {
+            print(ReportTable.render(report))
+        }
     }
 }

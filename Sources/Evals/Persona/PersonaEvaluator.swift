@@ -1,0 +1,118 @@
+import Foundation
+import ImproveCore
+
+/// Per-persona outcome over repeated trials.
+public struct PersonaSummary: Codable, Sendable, Equatable {
+    public var personaID: String
+    /// Trials that ran to an outcome (infrastructure failures excluded).
+    public var trials: Int
+    public var successes: Int
+    public var simulatorErrors: Int
+    /// Agent model calls or the judge failing for infrastructure reasons.
+    public var infraErrors: Int
+    /// pass^k for k = 1...trials: element `k - 1` is pass^k.
+    public var passHatK: [Double]
+}
+
+/// Runs every persona `settings.trials` times against a profile and grades each dialogue:
+/// it succeeds when the simulator ended it, every deterministic check passes and, when the
+/// persona has a rubric and a judge is configured, the judge passes it.
+public struct PersonaEvaluator: Sendable {
+    let dialogue: PersonaDialogue
+    let settings: SimulationSettings
+    let environment: ScorerEnvironment
+    let concurrency: Int
+
+    public init(dialogue: PersonaDialogue, settings: SimulationSettings, environment: ScorerEnvironment = ScorerEnvironment(), concurrency: Int = 2) {
+        self.dialogue = dialogue
+        self.settings = settings
+        self.environment = environment
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// One result per (persona, trial), persona-major, with ids `<persona>#<trial>`.
+    public func evaluate(_ profile: AgentProfile, personas: [PersonaCard]) async throws -> [ItemResult] {
+        let jobs = personas.flatMap { persona in (0..<settings.trials).map { (persona, $0) } }
+        var results = [ItemResult?](repeating: nil, count: jobs.count)
+        try await withThrowingTaskGroup(of: (Int, ItemResult).self) { group in
+            var next = 0
+            func launch() {
+                let index = next, (persona, trial) = jobs[index]
+                next += 1
+                group.addTask { (index, try await grade(persona, profile: profile, trial: trial)) }
+            }
+            while next < min(concurrency, jobs.count) { launch() }
+            while let (index, result) = try await group.next() {
+                results[index] = result
+                if next < jobs.count { launch() }
+            }
+        }
+        return results.compactMap { $0 }
+    }
+
+    func grade(_ persona: PersonaCard, profile: AgentProfile, trial: Int) async throws -> ItemResult {
+        let transcript = try await dialogue.run(persona, profile: profile, trial: trial)
+        let id = "\(persona.id)#\(trial)"
+        let trace = RolloutTrace(
+            messages: transcript.messages, output: transcript.agentText, usage: transcript.agentUsage + transcript.simulatorUsage,
+            servedModel: profile.model.id, latencyMs: 0, source: "persona")
+        switch transcript.end {
+        case .simulatorError, .agentError:
+            let who = transcript.end == .simulatorError ? "simulator" : "agent"
+            return ItemResult(itemID: id, score: 0, feedback: "The \(who) model call failed; the dialogue was not graded.", trace: trace, error: "\(who): \(transcript.error ?? "unknown error")")
+        case .stopToken, .turnCeiling:
+            break
+        }
+        var dimensions: [String: Double] = ["completed": transcript.end == .stopToken ? 1 : 0]
+        var problems: [String] = []
+        if transcript.end == .turnCeiling {
+            problems.append("The user had not finished after \(settings.maxTurns) agent replies; resolve the request sooner.")
+        }
+        let agentText = transcript.agentText.lowercased()
+        let missing = persona.mustContain.filter { !agentText.contains($0.lowercased()) }
+        let forbidden = persona.mustNotContain.filter { agentText.contains($0.lowercased()) }
+        if !persona.mustContain.isEmpty || !persona.mustNotContain.isEmpty {
+            dimensions["checks"] = (missing.isEmpty && forbidden.isEmpty) ? 1 : 0
+        }
+        if !missing.isEmpty { problems.append("The agent never said: \(missing.map { "\"\($0)\"" }.joined(separator: ", ")).") }
+        if !forbidden.isEmpty { problems.append("The agent must not say: \(forbidden.map { "\"\($0)\"" }.joined(separator: ", ")).") }
+        var judged: ScoreResult?
+        if let rubric = persona.rubric, environment.judge != nil {
+            let judge = JudgeScorer(name: "judge", rubric: rubric, passThreshold: 0.7, environment: environment)
+            let item = EvalItem(id: id, fields: ["goal": persona.goal, "persona": persona.description], expected: nil)
+            do {
+                judged = try await judge.score(output: transcript.rendered, item: item)
+            } catch let error as CancellationError {
+                throw error
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                if let error = error as? ModelError, case .notAllowed = error { throw error }
+                return ItemResult(itemID: id, score: 0, feedback: "The judge could not grade the dialogue.", dimensions: dimensions, trace: trace, error: "judge: \(error)")
+            }
+            if let judged {
+                dimensions["judge"] = judged.score
+                if judged.passed == false { problems.append(judged.feedback) }
+            }
+        }
+        let passed = problems.isEmpty
+        let feedback = passed
+            ? "The user's goal (\(persona.goal)) was reached in \(transcript.agentTurns) agent replies."
+            : "Persona \(persona.id) (goal: \(persona.goal)): " + problems.joined(separator: " ")
+        return ItemResult(itemID: id, score: passed ? 1 : 0, passed: passed, feedback: feedback, dimensions: dimensions, trace: trace)
+    }
+
+    /// Per-persona counts and pass^k from results returned by ``evaluate(_:personas:)``.
+    public static func summarise(_ results: [ItemResult], personas: [PersonaCard]) -> [PersonaSummary] {
+        personas.map { persona in
+            let mine = results.filter { $0.itemID.hasPrefix(persona.id + "#") }
+            let graded = mine.filter { $0.error == nil }
+            let successes = graded.filter { $0.passed == true }.count
+            let passHatK = graded.isEmpty ? [] : (1...graded.count).compactMap { PassHatK.estimate(trials: graded.count, successes: successes, k: $0) }
+            return PersonaSummary(
+                personaID: persona.id, trials: graded.count, successes: successes,
+                simulatorErrors: mine.filter { $0.error?.hasPrefix("simulator:") == true }.count,
+                infraErrors: mine.filter { $0.error != nil && $0.error?.hasPrefix("simulator:") != true }.count, passHatK: passHatK)
+        }
+    }
+}
