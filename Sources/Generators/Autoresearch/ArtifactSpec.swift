@@ -1,0 +1,116 @@
+import Foundation
+import ImproveCore
+
+/// What autoresearch may change and how it measures a change: `artifact.yaml`.
+///
+/// ```yaml
+/// file: config.json            # the one file the model edits, relative to this directory
+/// command: python3 compress.py # run in a scratch copy of this directory
+/// metric:
+///   regex: "size: ([0-9.]+)"  # first capture group of the first match in stdout
+///   # or: jsonFile: result.json  and  jsonField: score   (dotted path)
+/// direction: minimise          # or maximise
+/// timeoutSeconds: 60
+/// baselineRepeats: 3           # runs of the unchanged file, to measure noise
+/// maxAttempts: 10
+/// minDelta: 0                  # a kept change must also beat the incumbent by this much
+/// ```
+public struct ArtifactSpec: Sendable, Equatable, Codable {
+    public enum Metric: Sendable, Equatable, Codable {
+        case regex(String)
+        case jsonField(file: String, field: String)
+    }
+
+    public enum Direction: String, Sendable, Equatable, Codable {
+        case minimise, maximise
+
+        /// True when `candidate` is better than `incumbent` by more than `margin`.
+        public func improves(_ candidate: Double, on incumbent: Double, by margin: Double) -> Bool {
+            switch self {
+            case .minimise: return incumbent - candidate > margin
+            case .maximise: return candidate - incumbent > margin
+            }
+        }
+    }
+
+    /// Directory holding `artifact.yaml`; the experiment runs in a scratch copy of it.
+    public var directory: URL
+    /// The edited file, relative to ``directory``.
+    public var file: String
+    public var command: String
+    public var metric: Metric
+    public var direction: Direction
+    public var timeoutSeconds: Double
+    public var baselineRepeats: Int
+    public var maxAttempts: Int
+    public var minDelta: Double
+
+    public init(directory: URL, file: String, command: String, metric: Metric, direction: Direction, timeoutSeconds: Double = 60, baselineRepeats: Int = 3, maxAttempts: Int = 10, minDelta: Double = 0) {
+        self.directory = directory
+        self.file = file
+        self.command = command
+        self.metric = metric
+        self.direction = direction
+        self.timeoutSeconds = timeoutSeconds
+        self.baselineRepeats = baselineRepeats
+        self.maxAttempts = maxAttempts
+        self.minDelta = minDelta
+    }
+
+    /// The edited file's full location.
+    public var fileURL: URL { directory.appendingPathComponent(file) }
+}
+
+/// Reads `artifact.yaml`.
+public enum ArtifactSpecLoader {
+    static let topKeys = ["file", "command", "metric", "direction", "timeoutSeconds", "baselineRepeats", "maxAttempts", "minDelta"]
+
+    /// Loads and checks the spec; the edited file must exist and lie inside the directory.
+    public static func load(contentsOf url: URL) throws -> ArtifactSpec {
+        try parse(ConfigNode.load(contentsOf: url), directory: url.deletingLastPathComponent())
+    }
+
+    /// Parses spec text; `file` names it in errors, `directory` is where it lives.
+    public static func parse(_ text: String, file: String, directory: URL) throws -> ArtifactSpec {
+        try parse(ConfigNode.parse(text, file: file), directory: directory)
+    }
+
+    static func parse(_ root: ConfigNode, directory: URL) throws -> ArtifactSpec {
+        let top = try root.mapping()
+        try top.rejectUnknownKeys(topKeys)
+        let fileNode = try top.required("file", hint: "the one file the model may edit, relative to this directory")
+        let file = try fileNode.nonEmptyString()
+        if file.hasPrefix("/") || file.split(separator: "/").contains("..") {
+            throw fileNode.error("\"\(file)\" leaves the artifact directory", hint: "give a relative path inside it")
+        }
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path) else {
+            throw fileNode.error("\"\(file)\" does not exist in \(directory.path)")
+        }
+        let command = try top.required("command", hint: "the experiment, e.g. python3 train.py").nonEmptyString()
+        let metricNode = try top.required("metric", hint: "regex: \"score: ([0-9.]+)\", or jsonFile: and jsonField:")
+        let metricFields = try metricNode.mapping()
+        try metricFields.rejectUnknownKeys(["regex", "jsonFile", "jsonField"])
+        let metric: ArtifactSpec.Metric
+        if let regexNode = metricFields.optional("regex") {
+            let pattern = try regexNode.nonEmptyString()
+            guard (try? NSRegularExpression(pattern: pattern)) != nil else {
+                throw regexNode.error("\"\(pattern)\" is not a valid regular expression")
+            }
+            guard metricFields.optional("jsonFile") == nil else {
+                throw metricNode.error("gives both regex and jsonFile", hint: "use one way to read the metric")
+            }
+            metric = .regex(pattern)
+        } else if let jsonNode = metricFields.optional("jsonFile") {
+            metric = .jsonField(file: try jsonNode.nonEmptyString(), field: try metricFields.required("jsonField", hint: "a dotted path such as metrics.loss").nonEmptyString())
+        } else {
+            throw metricNode.error("gives no way to read the metric", hint: "set regex, or jsonFile and jsonField")
+        }
+        let direction = ArtifactSpec.Direction(rawValue: try top.required("direction", hint: "minimise or maximise").oneOf(["minimise", "maximise"])) ?? .minimise
+        return ArtifactSpec(
+            directory: directory, file: file, command: command, metric: metric, direction: direction,
+            timeoutSeconds: try top.optional("timeoutSeconds")?.double(in: 0.1...86_400) ?? 60,
+            baselineRepeats: try top.optional("baselineRepeats")?.int(in: 1...100) ?? 3,
+            maxAttempts: try top.optional("maxAttempts")?.int(in: 1...10_000) ?? 10,
+            minDelta: try top.optional("minDelta")?.double(in: 0...1e12) ?? 0)
+    }
+}
