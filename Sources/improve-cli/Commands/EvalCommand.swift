@@ -77,7 +77,8 @@ struct EvalCommand: AsyncParsableCommand {
         }
         let report: EvalReport
         do {
-            report = try await session.run(clients: { try InterimModelClients.client(for: $0) })
+            let registry = try ProviderRegistry.load(searching: [bundle.providersFile, URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("providers.yaml")].compactMap { $0 })
+            report = try await session.run(clients: { try registry.client(for: $0) })
         } catch let error as ModelError {
             progressLine.finish()
             if let runStore, let runID { try? runStore.finishRun(id: runID, state: .failed, result: nil, failure: error.description) }
