@@ -48,7 +48,7 @@ private struct Experiment {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try runScript.write(to: directory.appendingPathComponent("run.sh"), atomically: true, encoding: .utf8)
         try (value + "\n").write(to: directory.appendingPathComponent("value.txt"), atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: counter.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: counter.path, contents: nil)
     }
 
     func spec(maxAttempts: Int, baselineRepeats: Int = 2, minDelta: Double = 0.5, timeout: Double = 1) throws -> ArtifactSpec {
