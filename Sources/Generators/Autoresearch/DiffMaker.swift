@@ -18,10 +18,11 @@ public enum DiffMaker {
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] {
                 script.append((" ", i, j, a[i])); i += 1; j += 1
-            } else if j < b.count, i == a.count || lcs[i][j + 1] >= lcs[i + 1][j] {
-                script.append(("+", i, j, b[j])); j += 1
-            } else {
+            } else if i < a.count, j == b.count || lcs[i + 1][j] >= lcs[i][j + 1] {
+                // Removals before additions, as diff(1) and patch readers expect.
                 script.append(("-", i, j, a[i])); i += 1
+            } else {
+                script.append(("+", i, j, b[j])); j += 1
             }
         }
         let changed = script.indices.filter { script[$0].0 != " " }
