@@ -17,11 +17,7 @@ public struct AnthropicClient: ModelClient, EndpointIdentified {
         self.config = config
         self.baseURL = baseURL
         self.apiKey = apiKey
-        self.transport = HTTPTransport(
-            provider: config.name, timeoutSeconds: config.timeoutSeconds,
-            retry: retry ?? .standard(maxRetries: config.maxRetries),
-            limiter: limiter ?? ConcurrencyLimiter(limit: config.concurrency),
-            redactor: .forClient(apiKey: apiKey))
+        self.transport = HTTPTransport(config: config, apiKey: apiKey, limiter: limiter, retry: retry)
     }
 
     public var endpointIdentity: String { EndpointIdentity.of(baseURL) }

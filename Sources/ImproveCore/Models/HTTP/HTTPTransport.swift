@@ -153,3 +153,15 @@ public enum ServedModel {
         return !suffix.isEmpty && suffix.allSatisfy { $0.isNumber || $0 == "-" } && suffix.first?.isNumber == true && suffix.count >= 4
     }
 }
+
+extension HTTPTransport {
+    /// The transport for a provider's client: the config's timeout, its retry schedule unless
+    /// one is given, the provider's shared limiter (a private one when nil), key redaction.
+    init(config: ProviderConfig, apiKey: String?, limiter: ConcurrencyLimiter?, retry: RetryPolicy?) {
+        self.init(
+            provider: config.name, timeoutSeconds: config.timeoutSeconds,
+            retry: retry ?? .standard(maxRetries: config.maxRetries),
+            limiter: limiter ?? ConcurrencyLimiter(limit: config.concurrency),
+            redactor: .forClient(apiKey: apiKey))
+    }
+}
