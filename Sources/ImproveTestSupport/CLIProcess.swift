@@ -1,7 +1,11 @@
 import Foundation
+import ImproveCore
 
 /// Runs the built `improve-cli` as a real child process.
-public struct CLIProcess {
+///
+/// `@unchecked Sendable`: after `init` only `Process`'s own thread-safe waits, signals and
+/// status reads are used, and the pipes are read from one place.
+public struct CLIProcess: @unchecked Sendable {
     public struct Result: Sendable {
         public var status: Int32
         public var stdout: String
@@ -49,8 +53,31 @@ public struct CLIProcess {
         try process.run()
     }
 
-    /// Waits for exit and collects output.
-    public func wait() -> Result {
+    /// Waits for exit and collects output, off the cooperative pool so that an in-process
+    /// loopback server keeps answering the child while the test waits.
+    public func wait() async -> Result {
+        await offCooperativePool { self.waitBlocking() }
+    }
+
+    /// Returns when the process has exited, or at once when the calling task is cancelled
+    /// (the Dispatch thread watching the process then finishes when the process does).
+    public func exited() async {
+        let gate = ResumeOnce()
+        let process = self.process
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                gate.install(continuation)
+                DispatchQueue.global().async {
+                    process.waitUntilExit()
+                    gate.resume()
+                }
+            }
+        } onCancel: {
+            gate.resume()
+        }
+    }
+
+    private func waitBlocking() -> Result {
         let out = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
         let err = stderrPipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -60,12 +87,38 @@ public struct CLIProcess {
     }
 
     /// Runs to completion.
-    public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
-        try CLIProcess(arguments, in: directory, environment: environment).wait()
+    public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> Result {
+        try await CLIProcess(arguments, in: directory, environment: environment).wait()
     }
 }
 
 public struct CLIProcessError: Error, CustomStringConvertible {
     public var problem: String
     public var description: String { problem }
+}
+
+/// A continuation resumed exactly once, by whichever of several parties comes first.
+final class ResumeOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Void, Never>?
+    private var resumed = false
+
+    func install(_ continuation: CheckedContinuation<Void, Never>) {
+        let early: Bool = lock.withLock {
+            if resumed { return true }
+            self.continuation = continuation
+            return false
+        }
+        if early { continuation.resume() }
+    }
+
+    func resume() {
+        let pending: CheckedContinuation<Void, Never>? = lock.withLock {
+            guard !resumed else { return nil }
+            resumed = true
+            defer { continuation = nil }
+            return continuation
+        }
+        pending?.resume()
+    }
 }

@@ -24,7 +24,18 @@ public enum Fixtures {
     public static func copyOfProfile(_ name: String) throws -> URL {
         let destination = try temporaryDirectory(name).appendingPathComponent(name)
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Profiles").appendingPathComponent(name), to: destination)
+        // Only the checked-in files: a local main-job run leaves written versions and run records
+        // behind (git ignores them), and tests must start from what a clean clone has.
+        let fm = FileManager.default
+        for entry in try fm.contentsOfDirectory(atPath: destination.path) where entry == "runs" || Self.isWrittenVersion(entry) {
+            try fm.removeItem(at: destination.appendingPathComponent(entry))
+        }
         return destination
+    }
+
+    /// `profile.v2.yaml` and later: versions `improve run` writes next to the profile.
+    static func isWrittenVersion(_ name: String) -> Bool {
+        name.hasPrefix("profile.v") && name.hasSuffix(".yaml")
     }
 
     /// Replaces `old` by `new` in a text file (for tests that vary a profile's YAML).

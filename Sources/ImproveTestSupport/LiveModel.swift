@@ -54,5 +54,6 @@ public enum LiveModel {
 /// The live model was required (`IMPROVE_REQUIRE_LIVE=1`) but is not there.
 public struct LiveModelUnavailable: Error, CustomStringConvertible {
     public let reason: String
+    public init(reason: String) { self.reason = reason }
     public var description: String { "live model unavailable: \(reason)" }
 }

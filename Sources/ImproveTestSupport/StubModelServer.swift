@@ -48,18 +48,34 @@ public final class StubModelServer: Sendable {
         script: [StubReply] = [], modelIDs: [String] = ["stub-model"], responder: @escaping Responder = StubModelServer.echo()
     ) async throws -> StubModelServer {
         let state = StubState(script: script)
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 300, logger: .disabled)
         let models = modelIDs
-        await server.appendRoute("*", handler: { request in
-            await Self.handle(request, state: state, modelIDs: models, responder: responder)
-        })
-        let runTask = Task { try await server.run() }
-        try await server.waitUntilListening(timeout: 10)
-        guard case .ip4(_, let port) = await server.listeningAddress else {
-            runTask.cancel()
-            throw StubServerError.noListeningPort
+        // A port this process used before is refused: the shared URLSession may still pool a
+        // keep-alive connection to it, still served by the stopped stub's handler, and a
+        // request meant for this stub would be answered by that one.
+        var refused: [(HTTPServer, Task<Void, any Error>)] = []
+        defer {
+            let leftovers = refused
+            Task { for (server, task) in leftovers { await server.stop(timeout: 0); task.cancel() } }
         }
-        return StubModelServer(server: server, runTask: runTask, state: state, port: port, modelIDs: modelIDs)
+        for _ in 0..<50 {
+            let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 300, logger: .disabled)
+            await server.appendRoute("*", handler: { request in
+                await Self.handle(request, state: state, modelIDs: models, responder: responder)
+            })
+            let runTask = Task { try await server.run() }
+            // Generous: on a loaded two-core CI machine the accept loop may wait its turn.
+            try await server.waitUntilListening(timeout: 60)
+            guard case .ip4(_, let port) = await server.listeningAddress else {
+                runTask.cancel()
+                throw StubServerError.noListeningPort
+            }
+            guard UsedLoopbackPorts.claim(port) else {
+                refused.append((server, runTask))
+                continue
+            }
+            return StubModelServer(server: server, runTask: runTask, state: state, port: port, modelIDs: modelIDs)
+        }
+        throw StubServerError.noListeningPort
     }
 
     /// Stops listening and closes open connections.
@@ -76,10 +92,20 @@ public final class StubModelServer: Sendable {
     public var completionRequests: [StubRequest] { requests.filter { Self.isCompletion($0.path) } }
     /// Number of requests received so far (all routes).
     public var requestCount: Int { state.snapshot().requests.count }
+    /// How many completion requests arrived per last message.
+    public var completionCountsByLastMessage: [String: Int] {
+        completionRequests.reduce(into: [:]) { $0[$1.lastMessageContent ?? "", default: 0] += 1 }
+    }
     /// How many times each canonical body hash was received.
     public var countsByBodyHash: [String: Int] { state.snapshot().countsByHash }
     /// The largest number of requests in flight at the same moment.
     public var maxInFlight: Int { state.snapshot().maxInFlight }
+
+    /// Returns once `count` completion requests have arrived, or when the calling task is
+    /// cancelled: an event to wait on instead of polling the counters.
+    public func completionRequestsReach(_ count: Int) async {
+        await state.waitForCompletions(count)
+    }
 
     // MARK: Responders
 
@@ -92,6 +118,36 @@ public final class StubModelServer: Sendable {
             if request.path.hasSuffix("/messages") { return .anthropic(text: text, model: model, delay: delay) }
             return .openAI(text: text, model: model, delay: delay)
         }
+    }
+
+    /// The text ``hashedAnswer(delay:observer:)`` gives for a last message: distinct per
+    /// message and the same on every run, so runs can be compared answer by answer.
+    public static func hashedAnswerText(to message: String) -> String {
+        "answer-" + ContentHash.sha256(message).prefix(12)
+    }
+
+    /// Answers ``hashedAnswerText(to:)`` of the last message with 5 output tokens, after
+    /// calling `observer` with that message (before the delay, so it sees arrivals).
+    public static func hashedAnswer(delay: Duration = .zero, observer: (@Sendable (String) -> Void)? = nil) -> Responder {
+        { request in
+            let message = request.lastMessageContent ?? ""
+            observer?(message)
+            return .openAI(text: hashedAnswerText(to: message), model: request.model ?? "stub-model", outputTokens: 5, delay: delay)
+        }
+    }
+
+    /// An OpenAI-compatible client of this stub as provider `local` that never retries, so
+    /// every request the stub sees is one the caller decided to make.
+    public func client() -> OpenAICompatibleClient {
+        Self.client(of: baseURL)
+    }
+
+    /// ``client()`` for a stub in another process, known by its base URL.
+    public static func client(of baseURL: URL) -> OpenAICompatibleClient {
+        var config = ProviderConfig(name: "local", kind: .openai, baseURL: baseURL)
+        config.maxRetries = 0
+        config.concurrency = 64
+        return OpenAICompatibleClient(config: config, baseURL: baseURL, retry: RetryPolicy(maxAttempts: 1))
     }
 
     /// Answers every completion with the same text.
@@ -171,6 +227,8 @@ final class StubState: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Snapshot()
     private var script: [StubReply]
+    private var completions = 0
+    private var waiters: [UUID: (count: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
 
     init(script: [StubReply]) {
         self.script = script
@@ -193,7 +251,31 @@ final class StubState: @unchecked Sendable {
             data.countsByHash[hash, default: 0] += 1
             data.inFlight += 1
             data.maxInFlight = max(data.maxInFlight, data.inFlight)
+            if StubModelServer.isCompletion(path) {
+                completions += 1
+                for (id, waiter) in waiters where waiter.count <= completions {
+                    waiters[id] = nil
+                    waiter.continuation.resume()
+                }
+            }
             return request
+        }
+    }
+
+    func waitForCompletions(_ count: Int) async {
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow: Bool = lock.withLock {
+                    if completions >= count || Task.isCancelled { return true }
+                    waiters[id] = (count, continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = lock.withLock { waiters.removeValue(forKey: id) }
+            waiter?.continuation.resume()
         }
     }
 
@@ -201,5 +283,16 @@ final class StubState: @unchecked Sendable {
 
     func nextScripted() -> StubReply? {
         lock.withLock { script.isEmpty ? nil : script.removeFirst() }
+    }
+}
+
+/// Ports stub servers of this process have listened on.
+enum UsedLoopbackPorts {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var ports: Set<UInt16> = []
+
+    /// True, and remembered, when no stub of this process used `port` before.
+    static func claim(_ port: UInt16) -> Bool {
+        lock.withLock { ports.insert(port).inserted }
     }
 }

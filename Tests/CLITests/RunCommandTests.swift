@@ -10,13 +10,13 @@ import Testing
         try ClassifierStub.labels(fromJSONL: Fixtures.repositoryRoot.appendingPathComponent("Profiles/sentiment/sst2.jsonl"))
     }
 
-    @Test(.disabled("improve-cli against the in-process FlyingFox stub runs ~50x slower than against other loopback servers (CPU-bound in the child); re-enable once diagnosed"))
+    @Test
     func shipsWritesTheProfileAndAnAuditThatVerifies() async throws {
         let server = try await StubModelServer.start(responder: ClassifierStub.formatSensitive(labels: try Self.labels()))
         let profile = try Fixtures.copyOfProfile("sentiment")
         let work = profile.deletingLastPathComponent()
         let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString, "IMPROVE_AUDIT_KEY": "cli-test-key"]
-        let result = try CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: env)
+        let result = try await CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: env)
         await server.stop()
 
         #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -25,20 +25,20 @@ import Testing
         let written = try #require(outcome["writtenProfile"]?.stringValue)
         #expect(FileManager.default.fileExists(atPath: written))
         let audit = try #require(outcome["auditRecord"]?.stringValue)
-        let verify = try CLIProcess.run(["audit", "verify", audit], in: work, environment: env)
+        let verify = try await CLIProcess.run(["audit", "verify", audit], in: work, environment: env)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
 
-        let runs = try CLIProcess.run(["runs", "--store", "store.sqlite", "--json"], in: work)
+        let runs = try await CLIProcess.run(["runs", "--store", "store.sqlite", "--json"], in: work)
         #expect(runs.status == 0)
         #expect(runs.stdout.contains(outcome["runID"]?.stringValue ?? "missing"))
     }
 
-    @Test(.disabled("improve-cli against the in-process FlyingFox stub runs ~50x slower than against other loopback servers (CPU-bound in the child); re-enable once diagnosed"))
+    @Test
     func holdsWithExitCodeThreeAndLeavesTheProfileAlone() async throws {
         let server = try await StubModelServer.start(responder: StubModelServer.fixed("no idea"))
         let profile = try Fixtures.copyOfProfile("sentiment")
         let before = Fixtures.fileDigest(profile.appendingPathComponent("profile.yaml"))
-        let result = try CLIProcess.run(
+        let result = try await CLIProcess.run(
             ["run", profile.path, "--store", "store.sqlite", "--budget", "120"], in: profile.deletingLastPathComponent(),
             environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
         await server.stop()
@@ -54,7 +54,7 @@ import Testing
         let profile = try Fixtures.copyOfProfile("sentiment")
         try Fixtures.edit(profile.appendingPathComponent("policy.yaml"), replacing: "- local/smollm2-135m-instruct", with: "- anthropic/claude-haiku")
         let work = profile.deletingLastPathComponent()
-        let result = try CLIProcess.run(["run", profile.path, "--store", "store.sqlite"], in: work, environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
+        let result = try await CLIProcess.run(["run", profile.path, "--store", "store.sqlite"], in: work, environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
         await server.stop()
 
         #expect(result.status == 2)
@@ -69,7 +69,7 @@ import Testing
         var lines = try String(contentsOf: data, encoding: .utf8).split(separator: "\n").map(String.init)
         lines[4] = "{\"id\": \"broken\", \"input\": "
         try lines.joined(separator: "\n").write(to: data, atomically: true, encoding: .utf8)
-        let result = try CLIProcess.run(["run", profile.path, "--store", "store.sqlite"], in: profile.deletingLastPathComponent())
+        let result = try await CLIProcess.run(["run", profile.path, "--store", "store.sqlite"], in: profile.deletingLastPathComponent())
 
         #expect(result.status == 1)
         #expect(result.stderr.contains("sst2.jsonl:5"))

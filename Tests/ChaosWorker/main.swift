@@ -21,7 +21,7 @@ guard arguments.count == 5, let baseURL = URL(string: arguments[2]), let steps =
 do {
     let store = try SQLiteRunStore(path: arguments[1])
     let result = try await ChaosJob.run(
-        store: store, client: StubChatClient(baseURL: baseURL), runKey: arguments[3], steps: steps)
+        store: store, client: StubModelServer.client(of: baseURL), runKey: arguments[3], steps: steps)
     print("RESULT \(result)")
 } catch {
     fail(String(describing: error))

@@ -42,7 +42,7 @@ struct StoreChaosTests {
         var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
     }
 
-    static func spawn(_ worker: URL, store: String, stub: CountingChatStub, key: String) throws -> (Process, Output, Output) {
+    static func spawn(_ worker: URL, store: String, stub: StubModelServer, key: String) throws -> (Process, Output, Output) {
         let process = Process()
         process.executableURL = worker
         process.arguments = [store, stub.baseURL.absoluteString, key, String(steps)]
@@ -62,7 +62,7 @@ struct StoreChaosTests {
 
     /// Waits for a child to exit without blocking a cooperative thread.
     static func waitForExit(_ process: Process) async {
-        _ = try? await eventually(timeout: 30) { !process.isRunning }
+        await offCooperativePool { process.waitUntilExit() }
     }
 
     @Test(.timeLimit(.minutes(2))) func killedWorkersResumeWithoutPayingTwice() async throws {
@@ -70,12 +70,12 @@ struct StoreChaosTests {
         let dir = try TemporaryDirectory()
 
         // The reference: one uninterrupted run on its own store and stub.
-        let referenceStub = try await CountingChatStub(latency: .milliseconds(2))
+        let referenceStub = try await StubModelServer.start(responder: StubModelServer.hashedAnswer(delay: .milliseconds(2)))
         let (reference, referenceOut, referenceErr) = try Self.spawn(worker, store: dir.path("reference.sqlite"), stub: referenceStub, key: "chaos")
         await Self.waitForExit(reference)
         await referenceStub.stop()
         let expected = try #require(Self.result(in: referenceOut.text), "reference run failed: \(referenceErr.text)")
-        #expect(referenceStub.requestCount == Self.steps)
+        #expect(referenceStub.completionRequests.count == Self.steps)
 
         // The chaos run. Every request is checked against the store at the moment it arrives.
         let storePath = dir.path("chaos.sqlite")
@@ -83,13 +83,13 @@ struct StoreChaosTests {
         let runID = SQLiteRunStore.runID(forDedupeKey: "chaos")
         let violations = Output()
         let arrivals = AsyncStream<Void>.makeStream()
-        let stub = try await CountingChatStub(latency: .milliseconds(15)) { message in
+        let stub = try await StubModelServer.start(responder: StubModelServer.hashedAnswer(delay: .milliseconds(15)) { message in
             let checkpoint = (try? ChaosJob.checkpoint(message: message)) ?? "?"
             if let steps = try? store.steps(runID: runID), steps.contains(where: { $0.checkpoint == checkpoint && $0.state == "completed" }) {
                 violations.append(Data("paid again for completed step: \(message)\n".utf8))
             }
             arrivals.continuation.yield()
-        }
+        })
         var events = arrivals.stream.makeAsyncIterator()
         var random = SeededRandom(seed: 20_240_601)
         var kills = 0
@@ -132,14 +132,14 @@ struct StoreChaosTests {
         #expect(violations.text.isEmpty, "\(violations.text)")
         // Each step is paid once, plus at most once more for every kill that caught it in flight.
         var extras = 0
-        for (message, count) in stub.requestCounts {
+        for (message, count) in stub.completionCountsByLastMessage {
             let checkpoint = try ChaosJob.checkpoint(message: message)
             #expect(count <= 1 + (inFlightAtKills[checkpoint] ?? 0), "step \(message) was requested \(count) times")
             extras += count - 1
         }
-        #expect(stub.requestCounts.count == Self.steps)
+        #expect(stub.completionCountsByLastMessage.count == Self.steps)
         #expect(try store.run(id: runID)?.paidSteps == Self.steps)
         #expect(try store.run(id: runID)?.state == .completed)
-        print("chaos: \(lives) lives, \(kills) kills, \(extras) re-paid in-flight calls, \(stub.requestCount) requests for \(Self.steps) steps")
+        print("chaos: \(lives) lives, \(kills) kills, \(extras) re-paid in-flight calls, \(stub.completionRequests.count) requests for \(Self.steps) steps")
     }
 }

@@ -6,7 +6,7 @@ import Testing
 @Suite("Store: journaled model client over loopback HTTP")
 struct StoreJournaledModelTests {
     @Test func aCompletedCallReplaysWithoutReachingTheServer() async throws {
-        let stub = try await CountingChatStub(latency: .milliseconds(5))
+        let stub = try await StubModelServer.start(responder: StubModelServer.hashedAnswer(delay: .milliseconds(5)))
         let dir = try TemporaryDirectory()
         let store = try SQLiteRunStore(path: dir.path("improve.sqlite"))
         let runID = try store.openRun(sampleSpec(), workerID: "w").run.id
@@ -14,17 +14,17 @@ struct StoreJournaledModelTests {
         let requests = ["great film", "dull plot", "great film"].map { ChatRequest(model: model, messages: [.system("Classify."), .user($0)]) }
 
         func pass() async throws -> [ChatResponse] {
-            let client = JournaledModelClient(StubChatClient(baseURL: stub.baseURL), journal: try store.journal(runID: runID, workerID: "w"))
+            let client = JournaledModelClient(stub.client(), journal: try store.journal(runID: runID, workerID: "w"))
             var responses: [ChatResponse] = []
             for request in requests { responses.append(try await client.complete(request)) }
             return responses
         }
         let first = try await pass()
-        #expect(stub.requestCount == 3)
-        #expect(first.map(\.text) == requests.map { CountingChatStub.answer(to: $0.messages[1].content) })
+        #expect(stub.completionRequests.count == 3)
+        #expect(first.map(\.text) == requests.map { StubModelServer.hashedAnswerText(to: $0.messages[1].content) })
 
         let replayed = try await pass()
-        #expect(stub.requestCount == 3)
+        #expect(stub.completionRequests.count == 3)
         #expect(replayed == first)
 
         let run = try #require(try store.run(id: runID))

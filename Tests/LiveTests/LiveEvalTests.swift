@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import ImproveCore
 import ImproveTestSupport
 import Testing
@@ -21,7 +18,7 @@ struct LiveEvalTests {
     @Test func sentimentEvalCompletesWithTheMeasuredAccuracy() async throws {
         try await LiveEval.requireServer()
         let out = try Fixtures.temporaryDirectory("live-eval").appendingPathComponent("report.json")
-        let result = try LiveEval.cli(["eval", "Profiles/sentiment", "--split", "all", "--json", "--out", out.path])
+        let result = try await LiveEval.cli(["eval", "Profiles/sentiment", "--split", "all", "--json", "--out", out.path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let report = try JSONDecoder().decode(ReportView.self, from: Data(contentsOf: out))
         #expect(report.items.count == 120)
@@ -35,8 +32,8 @@ struct LiveEvalTests {
         try await LiveEval.requireServer()
         let directory = try Fixtures.temporaryDirectory("live-eval-store")
         let store = directory.appendingPathComponent("store.sqlite").path
-        let first = try LiveEval.cli(["eval", "Profiles/news-topic", "--limit", "10", "--store", store, "--json"])
-        let second = try LiveEval.cli(["eval", "Profiles/news-topic", "--limit", "10", "--store", store, "--json"])
+        let first = try await LiveEval.cli(["eval", "Profiles/news-topic", "--limit", "10", "--store", store, "--json"])
+        let second = try await LiveEval.cli(["eval", "Profiles/news-topic", "--limit", "10", "--store", store, "--json"])
         #expect(first.status == 0 && second.status == 0, "stderr: \(first.stderr) \(second.stderr)")
         let a = try JSONDecoder().decode(ReportView.self, from: Data(first.stdout.utf8))
         let b = try JSONDecoder().decode(ReportView.self, from: Data(second.stdout.utf8))
@@ -46,7 +43,7 @@ struct LiveEvalTests {
 
     @Test func supportPersonasRunEndToEnd() async throws {
         try await LiveEval.requireServer()
-        let result = try LiveEval.cli(["eval", "Profiles/support", "--split", "holdout", "--trials", "2", "--json"])
+        let result = try await LiveEval.cli(["eval", "Profiles/support", "--split", "holdout", "--trials", "2", "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let report = try JSONDecoder().decode(ReportView.self, from: Data(result.stdout.utf8))
         let personaIDs = ["reset-password", "cancel-plan", "refund-recent", "export-notes", "refund-late", "sync-vague"]
@@ -78,40 +75,17 @@ struct ReportView: Decodable {
 }
 
 enum LiveEval {
-    static var baseURL: URL? {
-        ProcessInfo.processInfo.environment["IMPROVE_BASE_URL"].flatMap { $0.isEmpty ? nil : URL(string: $0) }
-    }
-    static var required: Bool { ProcessInfo.processInfo.environment["IMPROVE_REQUIRE_LIVE"] == "1" }
-    static var shouldRun: Bool { baseURL != nil || required }
-
-    struct Unavailable: Error, CustomStringConvertible { var description: String }
+    static var shouldRun: Bool { LiveModel.shouldRun }
 
     /// Fails (rather than skipping) when the suite was enabled but the server does not answer.
     static func requireServer() async throws {
-        guard let baseURL else { throw Unavailable(description: "IMPROVE_REQUIRE_LIVE=1 but IMPROVE_BASE_URL is not set") }
-        var request = URLRequest(url: baseURL.appendingPathComponent("models"))
-        request.timeoutInterval = 10
-        let (_, response) = try await URLSession.shared.data(for: request)
-        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw Unavailable(description: "\(baseURL) does not answer GET /models") }
+        guard try await LiveModel.requireOrSkip() != nil else {
+            throw LiveModelUnavailable(reason: "the live model at \(LiveModel.baseURL?.absoluteString ?? "(unset)") does not answer GET /models")
+        }
     }
 
     /// Runs the built `improve-cli` in the repository root.
-    static func cli(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/improve-cli")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw Unavailable(description: "\(binary.path) is missing; run `swift build --build-tests` first")
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = Fixtures.repositoryRoot
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    static func cli(_ arguments: [String]) async throws -> CLIProcess.Result {
+        try await CLIProcess.run(arguments, in: Fixtures.repositoryRoot)
     }
 }

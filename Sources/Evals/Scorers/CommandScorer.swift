@@ -77,15 +77,6 @@ enum Subprocess {
         }
     }
 
-    /// Runs `work` on a Dispatch thread and exposes its result as a task.
-    private static func blocking<T: Sendable>(_ work: @escaping @Sendable () -> T) -> Task<T, Never> {
-        Task {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: work()) }
-            }
-        }
-    }
-
     static func run(_ arguments: [String], input: Data, directory: URL?, timeoutSeconds: Double) async throws -> Result {
         guard let first = arguments.first else { throw ScorerError(scorer: "command", problem: "the command is empty") }
         let handle = Handle()
@@ -112,15 +103,15 @@ enum Subprocess {
         defer { deadline.cancel() }
         // Blocking reads and the wait run on Dispatch threads, never on the cooperative pool:
         // parked there they could starve the deadline task that is meant to end them.
-        let readOut = blocking { stdout.fileHandleForReading.readDataToEndOfFile() }
-        let readErr = blocking { stderr.fileHandleForReading.readDataToEndOfFile() }
+        let readOut = Task { await offCooperativePool { stdout.fileHandleForReading.readDataToEndOfFile() } }
+        let readErr = Task { await offCooperativePool { stderr.fileHandleForReading.readDataToEndOfFile() } }
         // A child that exits without reading stdin must not kill this process with SIGPIPE.
         _ = signal(SIGPIPE, SIG_IGN)
         try? stdin.fileHandleForWriting.write(contentsOf: input)
         try? stdin.fileHandleForWriting.close()
         let out = await readOut.value
         let err = await readErr.value
-        await blocking { handle.process.waitUntilExit() }.value
+        await offCooperativePool { handle.process.waitUntilExit() }
         return Result(status: process.terminationStatus, stdout: out, stderr: err, timedOut: handle.timedOut)
     }
 }
