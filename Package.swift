@@ -19,8 +19,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
-        // Test-only loopback HTTP server: a real socket server small enough to build in seconds.
-        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         .target(
@@ -43,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "ImproveTestSupport",
-            dependencies: ["ImproveCore", .product(name: "FlyingFox", package: "FlyingFox")],
+            dependencies: ["ImproveCore"],
             swiftSettings: strict
         ),
         .executableTarget(

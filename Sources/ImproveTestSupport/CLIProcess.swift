@@ -59,24 +59,6 @@ public struct CLIProcess: @unchecked Sendable {
         await offCooperativePool { self.waitBlocking() }
     }
 
-    /// Returns when the process has exited, or at once when the calling task is cancelled
-    /// (the Dispatch thread watching the process then finishes when the process does).
-    public func exited() async {
-        let gate = ResumeOnce()
-        let process = self.process
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                gate.install(continuation)
-                DispatchQueue.global().async {
-                    process.waitUntilExit()
-                    gate.resume()
-                }
-            }
-        } onCancel: {
-            gate.resume()
-        }
-    }
-
     private func waitBlocking() -> Result {
         let out = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
         let err = stderrPipe.fileHandleForReading.readDataToEndOfFile()
@@ -97,28 +79,3 @@ public struct CLIProcessError: Error, CustomStringConvertible {
     public var description: String { problem }
 }
 
-/// A continuation resumed exactly once, by whichever of several parties comes first.
-final class ResumeOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Void, Never>?
-    private var resumed = false
-
-    func install(_ continuation: CheckedContinuation<Void, Never>) {
-        let early: Bool = lock.withLock {
-            if resumed { return true }
-            self.continuation = continuation
-            return false
-        }
-        if early { continuation.resume() }
-    }
-
-    func resume() {
-        let pending: CheckedContinuation<Void, Never>? = lock.withLock {
-            guard !resumed else { return nil }
-            resumed = true
-            defer { continuation = nil }
-            return continuation
-        }
-        pending?.resume()
-    }
-}

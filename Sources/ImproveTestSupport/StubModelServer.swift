@@ -1,5 +1,3 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
 import ImproveCore
 
@@ -16,7 +14,7 @@ import ImproveCore
 /// ```
 public final class StubModelServer: Sendable {
     /// Answers a completion request.
-    public typealias Responder = @Sendable (StubRequest) async -> StubReply
+    public typealias Responder = @Sendable (StubRequest) -> StubReply
 
     /// `http://127.0.0.1:PORT/v1`, the base URL clients are configured with.
     public let baseURL: URL
@@ -24,18 +22,16 @@ public final class StubModelServer: Sendable {
     /// Model ids listed by `GET /v1/models`.
     public let modelIDs: [String]
 
-    private let server: HTTPServer
-    private let runTask: Task<Void, any Error>
+    private let server: LoopbackHTTPServer
     private let state: StubState
 
-    private init(server: HTTPServer, runTask: Task<Void, any Error>, state: StubState, port: UInt16, modelIDs: [String]) {
+    private init(server: LoopbackHTTPServer, state: StubState, modelIDs: [String]) {
         self.server = server
-        self.runTask = runTask
         self.state = state
-        self.port = port
+        self.port = server.port
         self.modelIDs = modelIDs
         // A literal loopback URL with a numeric port always parses.
-        self.baseURL = URL(string: "http://127.0.0.1:\(port)/v1") ?? URL(fileURLWithPath: "/")
+        self.baseURL = URL(string: "http://127.0.0.1:\(server.port)/v1") ?? URL(fileURLWithPath: "/")
     }
 
     /// Starts a server and returns once it listens.
@@ -49,39 +45,16 @@ public final class StubModelServer: Sendable {
     ) async throws -> StubModelServer {
         let state = StubState(script: script)
         let models = modelIDs
-        // A port this process used before is refused: the shared URLSession may still pool a
-        // keep-alive connection to it, still served by the stopped stub's handler, and a
-        // request meant for this stub would be answered by that one.
-        var refused: [(HTTPServer, Task<Void, any Error>)] = []
-        defer {
-            let leftovers = refused
-            Task { for (server, task) in leftovers { await server.stop(timeout: 0); task.cancel() } }
+        let server = try LoopbackHTTPServer { request in
+            Self.handle(request, state: state, modelIDs: models, responder: responder)
         }
-        for _ in 0..<50 {
-            let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 300, logger: .disabled)
-            await server.appendRoute("*", handler: { request in
-                await Self.handle(request, state: state, modelIDs: models, responder: responder)
-            })
-            let runTask = Task { try await server.run() }
-            // Generous: on a loaded two-core CI machine the accept loop may wait its turn.
-            try await server.waitUntilListening(timeout: 60)
-            guard case .ip4(_, let port) = await server.listeningAddress else {
-                runTask.cancel()
-                throw StubServerError.noListeningPort
-            }
-            guard UsedLoopbackPorts.claim(port) else {
-                refused.append((server, runTask))
-                continue
-            }
-            return StubModelServer(server: server, runTask: runTask, state: state, port: port, modelIDs: modelIDs)
-        }
-        throw StubServerError.noListeningPort
+        return StubModelServer(server: server, state: state, modelIDs: modelIDs)
     }
 
     /// Stops listening and closes open connections.
     public func stop() async {
-        await server.stop(timeout: 0)
-        runTask.cancel()
+        server.stop()
+        state.stop()
     }
 
     // MARK: Counters
@@ -100,12 +73,6 @@ public final class StubModelServer: Sendable {
     public var countsByBodyHash: [String: Int] { state.snapshot().countsByHash }
     /// The largest number of requests in flight at the same moment.
     public var maxInFlight: Int { state.snapshot().maxInFlight }
-
-    /// Returns once `count` completion requests have arrived, or when the calling task is
-    /// cancelled: an event to wait on instead of polling the counters.
-    public func completionRequestsReach(_ count: Int) async {
-        await state.waitForCompletions(count)
-    }
 
     // MARK: Responders
 
@@ -165,54 +132,30 @@ public final class StubModelServer: Sendable {
         path.hasSuffix("/chat/completions") || path.hasSuffix("/messages")
     }
 
-    private static func handle(_ request: HTTPRequest, state: StubState, modelIDs: [String], responder: Responder) async -> HTTPResponse {
-        let body = (try? await request.bodyData) ?? Data()
-        var headers: [String: String] = [:]
-        for (name, value) in request.headers { headers[name.rawValue.lowercased()] = value }
-        let stubRequest = state.arrive(method: request.method.rawValue, path: request.path, headers: headers, body: body)
+    private static func handle(
+        _ request: LoopbackHTTPServer.Request, state: StubState, modelIDs: [String], responder: Responder
+    ) -> LoopbackHTTPServer.Response {
+        let stubRequest = state.arrive(method: request.method, path: request.path, headers: request.headers, body: request.body)
         defer { state.leave() }
 
         let reply: StubReply
-        if request.path.hasSuffix("/models") && request.method == .GET {
+        if request.path.hasSuffix("/models") && request.method == "GET" {
             reply = .json(["object": "list", "data": .array(modelIDs.map { ["id": .string($0), "object": "model"] })])
-        } else if isCompletion(request.path) && request.method == .POST {
+        } else if isCompletion(request.path) && request.method == "POST" {
             if let scripted = state.nextScripted() {
                 reply = scripted
             } else {
-                reply = await responder(stubRequest)
+                reply = responder(stubRequest)
             }
         } else {
-            reply = .error(status: 404, message: "no route \(request.method.rawValue) \(request.path)")
+            reply = .error(status: 404, message: "no route \(request.method) \(request.path)")
         }
         if reply.delay > .zero {
-            // The latency a slow provider would have; a cancelled connection ends it early.
-            try? await Task.sleep(for: reply.delay)
+            // The latency a slow provider would have, on this connection's own thread.
+            state.hold(reply.delay)
         }
-        var responseHeaders = HTTPHeaders()
-        for (name, value) in reply.headers { responseHeaders[HTTPHeader(name)] = value }
-        return HTTPResponse(statusCode: HTTPStatusCode(reply.status, phrase: phrase(reply.status)), headers: responseHeaders, body: reply.body)
+        return LoopbackHTTPServer.Response(status: reply.status, headers: reply.headers, body: reply.body)
     }
-
-    private static func phrase(_ status: Int) -> String {
-        switch status {
-        case 200: return "OK"
-        case 400: return "Bad Request"
-        case 401: return "Unauthorized"
-        case 403: return "Forbidden"
-        case 404: return "Not Found"
-        case 429: return "Too Many Requests"
-        case 500: return "Internal Server Error"
-        case 502: return "Bad Gateway"
-        case 503: return "Service Unavailable"
-        default: return "Status"
-        }
-    }
-}
-
-/// Errors starting the stub.
-public enum StubServerError: Error, CustomStringConvertible {
-    case noListeningPort
-    public var description: String { "the stub model server did not report an IPv4 listening port" }
 }
 
 /// The stub's counters and script, shared by concurrent handler calls.
@@ -227,8 +170,6 @@ final class StubState: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Snapshot()
     private var script: [StubReply]
-    private var completions = 0
-    private var waiters: [UUID: (count: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
 
     init(script: [StubReply]) {
         self.script = script
@@ -251,48 +192,34 @@ final class StubState: @unchecked Sendable {
             data.countsByHash[hash, default: 0] += 1
             data.inFlight += 1
             data.maxInFlight = max(data.maxInFlight, data.inFlight)
-            if StubModelServer.isCompletion(path) {
-                completions += 1
-                for (id, waiter) in waiters where waiter.count <= completions {
-                    waiters[id] = nil
-                    waiter.continuation.resume()
-                }
-            }
             return request
         }
     }
 
-    func waitForCompletions(_ count: Int) async {
-        let id = UUID()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow: Bool = lock.withLock {
-                    if completions >= count || Task.isCancelled { return true }
-                    waiters[id] = (count, continuation)
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            let waiter = lock.withLock { waiters.removeValue(forKey: id) }
-            waiter?.continuation.resume()
-        }
+    func leave() { lock.withLock { data.inFlight -= 1 } }
+
+    // Wakes handlers holding a reply back when the stub stops.
+    private let stopping = NSCondition()
+    private var stopped = false
+
+    /// Waits `delay`, or less if the stub stops meanwhile.
+    func hold(_ delay: Duration) {
+        let (seconds, attoseconds) = delay.components
+        let deadline = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
+        stopping.lock()
+        while !stopped, stopping.wait(until: deadline) {}
+        stopping.unlock()
     }
 
-    func leave() { lock.withLock { data.inFlight -= 1 } }
+    func stop() {
+        stopping.lock()
+        stopped = true
+        stopping.broadcast()
+        stopping.unlock()
+    }
 
     func nextScripted() -> StubReply? {
         lock.withLock { script.isEmpty ? nil : script.removeFirst() }
     }
 }
 
-/// Ports stub servers of this process have listened on.
-enum UsedLoopbackPorts {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var ports: Set<UInt16> = []
-
-    /// True, and remembered, when no stub of this process used `port` before.
-    static func claim(_ port: UInt16) -> Bool {
-        lock.withLock { ports.insert(port).inserted }
-    }
-}

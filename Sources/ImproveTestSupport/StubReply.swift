@@ -2,8 +2,8 @@ import Foundation
 import ImproveCore
 
 /// What ``StubModelServer`` answers to one request: status, headers, raw body, and how long to
-/// hold the answer back (an async suspension inside the server's handler, so the client sees a
-/// genuinely slow server while the test itself never sleeps).
+/// hold the answer back (on the connection's own thread, so the client sees a genuinely slow
+/// server while the test itself never sleeps).
 public struct StubReply: Sendable {
     public var status: Int
     public var headers: [String: String]

@@ -15,7 +15,8 @@ struct ImproveCLI: AsyncParsableCommand {
               improve-cli audit verify <audit.json>                      check an audit record
 
             Exit codes: 0 shipped (or success), 1 error, 2 policy violation, 3 held / no improvement,
-            4 rejected, 5 interrupted (resumable with `improve-cli resume`).
+            4 rejected, 5 interrupted (resumable with `improve-cli resume`), 6 audit record intact but
+            its signature unchecked (signed, and IMPROVE_AUDIT_KEY is not set).
             """,
         subcommands: [
             RunCommand.self, ResumeCommand.self, EvalCommand.self, RunsCommand.self, ShowCommand.self,

@@ -24,7 +24,11 @@ import Testing
         let referenceTotal = referenceServer.completionRequests.count
 
         // The same run, killed again and again.
-        let server = try await StubModelServer.start(responder: responder)
+        let killSwitch = KillSwitch()
+        let server = try await StubModelServer.start { request in
+            killSwitch.requestArrived()
+            return responder(request)
+        }
         let profile = try Fixtures.copyOfProfile("sentiment")
         let work = profile.deletingLastPathComponent()
         let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString, "IMPROVE_STEP_LEASE_SECONDS": "2"]
@@ -35,19 +39,11 @@ import Testing
             target += 5 + Int(rng.next() % UInt64(max(1, referenceTotal / 10)))
             guard target < referenceTotal - 5 else { break }
             let child = try CLIProcess(["run", profile.path, "--store", "store.sqlite", "--budget", "140", "--json"], in: work, environment: env)
-            // Kill when the server has seen `target` requests, unless the child ends first.
-            let killAt = target
-            let childEnded = await withTaskGroup(of: Bool.self) { group in
-                group.addTask { await server.completionRequestsReach(killAt); return false }
-                group.addTask { await child.exited(); return true }
-                let first = await group.next() ?? true
-                group.cancelAll()
-                return first
-            }
-            guard !childEnded, child.process.isRunning else { _ = await child.wait(); break }
-            kill(child.process.processIdentifier, SIGKILL)
-            let killed = await child.wait()
-            #expect(killed.signalled)
+            // The stub kills the child when its `target`-th request arrives (counted over all lives).
+            killSwitch.arm(pid: child.process.processIdentifier, afterRequests: target - server.completionRequests.count)
+            let ended = await child.wait()
+            killSwitch.disarm()
+            guard ended.signalled else { break }
             kills += 1
         }
         let final = try await CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--budget", "140", "--json"], in: work, environment: env)

@@ -87,7 +87,19 @@ import Testing
         try FileManager.default.createDirectory(at: skill, withIntermediateDirectories: true)
         try "---\nname: label-words\ndescription: The two labels\n---\nSay positive or negative.\n".write(to: skill.appendingPathComponent("SKILL.md"), atomically: true, encoding: .utf8)
         let bundle = try ProfileBundle.load(directory: directory)
-        #expect(bundle.profile.skills == [Skill(name: "label-words", description: "The two labels", body: "Say positive or negative.")])
+        #expect(bundle.profile.skills == [Skill(name: "label-words", description: "The two labels", body: "Say positive or negative.\n")])
+
+        let other = directory.appendingPathComponent("skills/other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let file = other.appendingPathComponent("SKILL.md")
+        try "---\nname: other\ncolour: red\n---\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(throws: SkillDocumentError(file: file.path, line: 3, problem: "unknown frontmatter key \"colour\"", hint: "allowed keys: name, description")) {
+            try ProfileBundle.load(directory: directory)
+        }
+        try "---\nname: label-words\ndescription: again\n---\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(throws: SkillDocumentError(file: file.path, line: 2, problem: "declares the skill \"label-words\" in the directory other", hint: "rename the directory to label-words")) {
+            try ProfileBundle.load(directory: directory)
+        }
     }
 
     @Test func sessionRefusesADisallowedRoleBeforeAnyCall() async throws {

@@ -75,20 +75,4 @@ struct SkillsOptimizerTests {
         #expect(throws: SkillDocumentError.self) { try SkillDocument.parse("no frontmatter", file: "x.md") }
         #expect(SkillDocument.problem(with: Skill(name: "ok", description: "d", body: "fine")) == nil)
     }
-
-    @Test func skillsDirectoryLoaderReadsFilesAndNamesTheBadOne() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skills-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try "---\nname: alpha\ndescription: First.\n---\nA body".write(to: directory.appendingPathComponent("alpha.md"), atomically: true, encoding: .utf8)
-        try "---\nname: beta\ndescription: Second.\n---\n".write(to: directory.appendingPathComponent("beta.md"), atomically: true, encoding: .utf8)
-        try "ignored".write(to: directory.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
-        #expect(try SkillsDirectoryLoader.load(from: directory).map(\.name) == ["alpha", "beta"])
-        let bad = directory.appendingPathComponent("gamma.md")
-        try "---\nname: gamma\ncolour: red\n---\n".write(to: bad, atomically: true, encoding: .utf8)
-        #expect(throws: SkillDocumentError(file: bad.path, line: 3, problem: "unknown frontmatter key \"colour\"", hint: "allowed keys: name, description")) {
-            try SkillsDirectoryLoader.load(from: directory)
-        }
-        #expect(try SkillsDirectoryLoader.load(from: directory.appendingPathComponent("absent")).isEmpty)
-    }
 }

@@ -82,15 +82,14 @@ struct StoreChaosTests {
         let store = try SQLiteRunStore(path: storePath)
         let runID = SQLiteRunStore.runID(forDedupeKey: "chaos")
         let violations = Output()
-        let arrivals = AsyncStream<Void>.makeStream()
+        let killSwitch = KillSwitch()
         let stub = try await StubModelServer.start(responder: StubModelServer.hashedAnswer(delay: .milliseconds(15)) { message in
             let checkpoint = (try? ChaosJob.checkpoint(message: message)) ?? "?"
             if let steps = try? store.steps(runID: runID), steps.contains(where: { $0.checkpoint == checkpoint && $0.state == "completed" }) {
                 violations.append(Data("paid again for completed step: \(message)\n".utf8))
             }
-            arrivals.continuation.yield()
+            killSwitch.requestArrived()
         })
-        var events = arrivals.stream.makeAsyncIterator()
         var random = SeededRandom(seed: 20_240_601)
         var kills = 0
         var inFlightAtKills: [String: Int] = [:]
@@ -100,31 +99,22 @@ struct StoreChaosTests {
             lives += 1
             let (process, stdout, stderr) = try Self.spawn(worker, store: storePath, stub: stub, key: "chaos")
             if kills < Self.minimumKills + 5 {
-                // Kill after 1...6 new requests: sometimes mid-batch (calls in flight), sometimes
-                // just after a batch committed and the next one started.
-                let target = Int.random(in: 1...6, using: &random)
-                var seen = 0
-                while seen < target, process.isRunning {
-                    guard await events.next() != nil else { break }
-                    seen += 1
-                }
-                if process.isRunning {
-                    kill(process.processIdentifier, SIGKILL)
-                    await Self.waitForExit(process)
-                    if process.terminationReason == .uncaughtSignal {
-                        kills += 1
-                        for step in try store.steps(runID: runID) where step.state == "running" {
-                            inFlightAtKills[step.checkpoint, default: 0] += 1
-                        }
-                        continue
-                    }
-                }
+                // Killed by the stub at the 1st...6th new request, while that request is
+                // unanswered: sometimes mid-batch, sometimes as the next batch starts.
+                killSwitch.arm(pid: process.processIdentifier, afterRequests: Int.random(in: 1...6, using: &random))
             }
             await Self.waitForExit(process)
+            killSwitch.disarm()
+            if process.terminationReason == .uncaughtSignal {
+                kills += 1
+                for step in try store.steps(runID: runID) where step.state == "running" {
+                    inFlightAtKills[step.checkpoint, default: 0] += 1
+                }
+                continue
+            }
             try #require(process.terminationStatus == 0, "worker failed: \(stderr.text)")
             final = Self.result(in: stdout.text)
         }
-        arrivals.continuation.finish()
         await stub.stop()
 
         #expect(kills >= Self.minimumKills)

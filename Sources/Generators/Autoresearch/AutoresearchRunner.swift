@@ -170,7 +170,8 @@ public struct AutoresearchRunner: Sendable {
         }
     }
 
-    static func sampleStandardDeviation(_ values: [Double]) -> Double {
+    /// The sample standard deviation (n − 1), 0 for fewer than two values: the baseline noise.
+    public static func sampleStandardDeviation(_ values: [Double]) -> Double {
         guard values.count > 1 else { return 0 }
         let mean = values.reduce(0, +) / Double(values.count)
         let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)

@@ -11,6 +11,8 @@ public final class UsageCountingModelClient: ModelClient, @unchecked Sendable {
     private let lock = NSLock()
     private var total = Usage.zero
     private var calls = 0
+    private var served: Set<String> = []
+    private var sources: Set<String> = []
 
     public init(_ inner: any ModelClient) {
         self.inner = inner
@@ -20,12 +22,18 @@ public final class UsageCountingModelClient: ModelClient, @unchecked Sendable {
     public var usage: Usage { lock.withLock { total } }
     /// Number of calls answered so far.
     public var callCount: Int { lock.withLock { calls } }
+    /// Model ids the providers reported serving, sorted.
+    public var servedModels: [String] { lock.withLock { served.sorted() } }
+    /// Where answers came from (`live`, `stub`, `replay`, ...), sorted.
+    public var responseSources: [String] { lock.withLock { sources.sorted() } }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         let response = try await inner.complete(request)
         lock.withLock {
             total = total + response.usage
             calls += 1
+            served.insert(response.servedModel)
+            sources.insert(response.source)
         }
         return response
     }

@@ -1,6 +1,15 @@
 import Foundation
 import ImproveCore
 
+/// A record sealed with a digest and, when a key is set, an HMAC signature: the run audit
+/// (``AuditRecord``) and the artifact audit (``ArtifactAuditRecord``).
+public protocol SealableRecord: Codable, Equatable, Sendable {
+    /// Digest and signature; nil until ``AuditSigner/seal(_:key:)`` fills it.
+    var integrity: AuditIntegrity? { get set }
+}
+
+extension AuditRecord: SealableRecord {}
+
 /// Seals and writes audit records.
 ///
 /// The file holds exactly the canonical JSON of the sealed record plus one newline. The
@@ -19,20 +28,20 @@ public enum AuditSigner {
     }
 
     /// The canonical bytes the digest and signature cover: the record without `integrity`.
-    public static func signedBytes(_ record: AuditRecord) throws -> Data {
+    public static func signedBytes<Record: SealableRecord>(_ record: Record) throws -> Data {
         var unsealed = record
         unsealed.integrity = nil
         return try CanonicalJSON.encode(unsealed)
     }
 
     /// The record with its integrity block filled: signed when `key` is given, unsigned otherwise.
-    public static func seal(_ record: AuditRecord, key: Data?) throws -> AuditRecord {
+    public static func seal<Record: SealableRecord>(_ record: Record, key: Data?) throws -> Record {
         let bytes = try signedBytes(record)
         // JSON numbers are doubles: a seed above 2^53 or a similar value would come back
         // different and the record would later fail verification for no fault of its reader.
         var unsealed = record
         unsealed.integrity = nil
-        guard (try? JSONValue(encoding: unsealed).decode(as: AuditRecord.self)) == unsealed else {
+        guard (try? JSONValue(encoding: unsealed).decode(as: Record.self)) == unsealed else {
             throw AuditRecordNotRepresentable()
         }
         var sealed = record
@@ -45,13 +54,13 @@ public enum AuditSigner {
     }
 
     /// The bytes of the audit file for a sealed record.
-    public static func fileBytes(_ sealed: AuditRecord) throws -> Data {
+    public static func fileBytes<Record: SealableRecord>(_ sealed: Record) throws -> Data {
         try CanonicalJSON.encode(sealed) + Data("\n".utf8)
     }
 
     /// Seals `record` and writes it atomically to `url`; returns the sealed record.
     @discardableResult
-    public static func write(_ record: AuditRecord, to url: URL, key: Data?) throws -> AuditRecord {
+    public static func write<Record: SealableRecord>(_ record: Record, to url: URL, key: Data?) throws -> Record {
         let sealed = try seal(record, key: key)
         try fileBytes(sealed).write(to: url, options: .atomic)
         return sealed

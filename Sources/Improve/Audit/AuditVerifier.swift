@@ -67,6 +67,18 @@ public enum AuditVerifier {
             return finish()
         }
         add("canonicalForm", .pass, "the bytes are the canonical encoding of their content")
+        if tree["kind"]?.stringValue == ArtifactAuditRecord.kindName {
+            guard let record = try? tree.decode(as: ArtifactAuditRecord.self), (try? JSONValue(encoding: record)) == tree,
+                  record.format == ArtifactAuditRecord.currentFormat
+            else {
+                add("schema", .fail, "the content is not an artifact audit record of format \(ArtifactAuditRecord.currentFormat) (fields missing, renamed or added)")
+                return finish()
+            }
+            add("schema", .pass, "artifact audit record format \(record.format)")
+            guard checkIntegrity(record, key: key, add: add) else { return finish() }
+            checkArtifactDecision(record, add: add)
+            return finish()
+        }
         guard let record = try? tree.decode(as: AuditRecord.self), (try? JSONValue(encoding: record)) == tree else {
             add("schema", .fail, "the content is not an audit record of format \(AuditRecord.currentFormat) (fields missing, renamed or added)")
             return finish()
@@ -76,13 +88,20 @@ public enum AuditVerifier {
             return finish()
         }
         add("schema", .pass, "audit record format \(record.format)")
+        guard checkIntegrity(record, key: key, add: add) else { return finish() }
+        checkRecomputation(record, add: add)
+        return finish()
+    }
+
+    /// Digest and signature; false when the record cannot be checked any further.
+    private static func checkIntegrity<Record: SealableRecord>(_ record: Record, key: Data?, add: (String, CheckStatus, String) -> Void) -> Bool {
         guard let integrity = record.integrity, integrity.keyVariable == AuditSigner.keyVariable else {
             add("digest", .fail, "the record has no integrity block (or names an unknown key variable)")
-            return finish()
+            return false
         }
         guard let signed = try? AuditSigner.signedBytes(record) else {
             add("digest", .fail, "the record cannot be re-encoded")
-            return finish()
+            return false
         }
         let digest = ContentHash.sha256(signed)
         if digest == integrity.digest {
@@ -91,8 +110,20 @@ public enum AuditVerifier {
             add("digest", .fail, "the stored digest does not match the content: the record was changed after it was written")
         }
         checkSignature(integrity, signed: signed, key: key, add: add)
-        checkRecomputation(record, add: add)
-        return finish()
+        return true
+    }
+
+    /// Recomputes the noise threshold and the verdict of an autoresearch run from its attempts.
+    private static func checkArtifactDecision(_ record: ArtifactAuditRecord, add: (String, CheckStatus, String) -> Void) {
+        let decision = ArtifactDecision.decide(attempts: record.attempts, direction: record.direction, minDelta: record.minDelta)
+        let close = { (a: Double, b: Double) in abs(a - b) <= 1e-9 }
+        let same = close(decision.baselineMetric, record.baselineMetric) && close(decision.threshold, record.threshold)
+            && close(decision.bestMetric, record.bestMetric) && decision.verdict == record.verdict
+        if same {
+            add("lift", .pass, "recomputed from \(record.attempts.count) attempts: baseline \(decision.baselineMetric), threshold \(decision.threshold), best \(decision.bestMetric), verdict \(decision.verdict.rawValue)")
+        } else {
+            add("lift", .fail, "recomputing from the attempts gives baseline \(decision.baselineMetric), threshold \(decision.threshold), best \(decision.bestMetric), verdict \(decision.verdict.rawValue); the record says \(record.baselineMetric), \(record.threshold), \(record.bestMetric), \(record.verdict.rawValue)")
+        }
     }
 
     private static func checkSignature(_ integrity: AuditIntegrity, signed: Data, key: Data?, add: (String, CheckStatus, String) -> Void) {

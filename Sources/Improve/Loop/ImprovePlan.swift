@@ -27,7 +27,7 @@ public struct ImprovePlan: Sendable {
         if GeneratorCatalog.usesReflection(generatorName) { roles.append(("reflection", reflectionModel)) }
         roles += inputs.evaluationRoles
         try Preflight.checkModels(roles, policy: policy, policyFile: inputs.policyFile)
-        self.generator = try GeneratorCatalog.make(generatorName, surface: options.surface, reflectionModel: reflectionModel)
+        self.generator = try GeneratorCatalog.make(generatorName, surface: options.surface, reflectionModel: reflectionModel, profile: inputs.profile)
         self.surface = GeneratorCatalog.surface(options.surface)
         let budget = options.budget ?? policy.budget
         try Preflight.checkBudgetAndSplits(budget: budget, search: inputs.search, holdout: inputs.holdout)

@@ -5,10 +5,10 @@ import ImproveCore
 
 /// Builds the raw model clients for a profile directory: provider config, then an optional cassette.
 enum ModelAccessFactory {
-    static func make(bundle: ProfileBundle, execution: ExecutionOptions) throws -> ModelAccess {
+    static func make(providersFile: URL?, execution: ExecutionOptions) throws -> ModelAccess {
         var searched: [URL] = []
         if let explicit = execution.providers { searched.append(URL(fileURLWithPath: explicit)) }
-        if let inBundle = bundle.providersFile { searched.append(inBundle) }
+        if let providersFile { searched.append(providersFile) }
         searched.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("providers.yaml"))
         let registry = try ProviderRegistry.load(searching: searched)
         guard let cassettePath = execution.cassette else {

@@ -44,6 +44,12 @@ struct RunCommand: AsyncParsableCommand {
             promotion gate decide. Always writes audit.json and report.md; on ship also writes
             profile.v<N>.yaml beside the original, which is never modified unless --in-place.
 
+            A directory with artifact.yaml (file, experiment command, metric, direction) instead of
+            suite.yaml runs autoresearch: the model edits the file, each edit runs the experiment in
+            a scratch copy, and only changes beating the incumbent by more than the baseline noise
+            are kept; on ship the result is written as <file>.v<N>.<ext> beside the original, with
+            attempts.tsv, audit.json and report.md in the run directory.
+
             Running the same command twice joins the first run (same inputs, same run id) and pays
             for nothing twice. Ctrl-C stops at a step boundary; `improve-cli resume <run-id>` finishes.
 
@@ -51,6 +57,8 @@ struct RunCommand: AsyncParsableCommand {
               improve-cli run Profiles/sentiment
               improve-cli run Profiles/sentiment --budget 120 --json
               improve-cli run Profiles/support --surface strategy --generator reflective
+              improve-cli run Profiles/compressor                 (artifact.yaml: autoresearch)
+              improve-cli run Profiles/sentiment --generator "external:python3 scripts/example-generator.py"
 
             Exit codes: 0 shipped, 1 error, 2 policy violation, 3 held, 4 rejected, 5 interrupted.
             """)
@@ -58,10 +66,12 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "Profile directory holding profile.yaml, suite.yaml and policy.yaml.")
     var profile: String
 
-    @Option(name: .long, help: "Which part of the profile may change: \(SurfaceKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var surface: SurfaceKind = .prompt
+    @Option(name: .long, help: ArgumentHelp(
+        "Which part of the profile may change: \(SurfaceKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+        discussion: "Default: artifact when the directory has artifact.yaml and no suite.yaml, otherwise prompt."))
+    var surface: SurfaceKind?
 
-    @Option(name: .long, help: "Generator (default from the surface): \(GeneratorCatalog.names.joined(separator: ", ")).")
+    @Option(name: .long, help: "Generator (default from the surface): \(GeneratorCatalog.choices.joined(separator: ", ")).")
     var generator: String?
 
     @Option(name: .long, help: "Budget in metric calls (scored candidate × item pairs); overrides policy.yaml.")
@@ -80,6 +90,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let directory = URL(fileURLWithPath: profile)
+        let surface = self.surface ?? (ArtifactInputs.isArtifactProfile(directory) ? .artifact : .prompt)
         var options = ImproveOptions(surface: surface, generator: generator, seed: seed, dedupeKey: dedupeKey, inPlace: execution.inPlace)
         if let budget { options.budget = Budget(metricCalls: budget) }
         let status = await RunExecution(profileDirectory: profile, options: options, execution: execution).perform()

@@ -15,19 +15,13 @@ struct RunExecution {
     func perform() async -> Int32 {
         let redactor = Redactor.fromEnvironment()
         do {
-            let bundle = try ProfileBundle.load(directory: URL(fileURLWithPath: profileDirectory))
-            if let expected = expectedProfileHash, expected != bundle.profile.contentHash {
-                throw PreflightError(problem: "\(bundle.profileFile.path) changed since the run started (hash \(bundle.profile.contentHash.prefix(12)) ≠ \(expected.prefix(12))); start a new run instead")
-            }
             var options = self.options
             options.outputDirectory = execution.out.map { URL(fileURLWithPath: $0) }
             options.auditKey = AuditSigner.keyFromEnvironment()
             let progress = ProgressLine(enabled: !execution.json)
-            let inputs = ImproveInputs(bundle: bundle)
             // Preflight before the store is even opened: a breach must leave no file behind.
-            let plan = try ImprovePlan(inputs, options: options)
-            for warning in plan.warnings where !execution.json { Terminal.note("warning: \(warning)") }
-            let models = try ModelAccessFactory.make(bundle: bundle, execution: execution)
+            let prepared = options.surface == .artifact ? try prepareArtifact(options) : try prepareProfile(options)
+            for warning in prepared.warnings where !execution.json { Terminal.note("warning: \(warning)") }
             // A killed worker keeps its claims until their lease ends; a short lease makes a
             // resumed run reclaim them sooner (the journal renews leases of live workers).
             let lease = ProcessInfo.processInfo.environment["IMPROVE_STEP_LEASE_SECONDS"].flatMap(Double.init) ?? 30
@@ -35,9 +29,7 @@ struct RunExecution {
 
             let monitor = InterruptionMonitor()
             let task = Task {
-                try await improve(inputs, surface: options.surface, options: options, store: store, models: models) { note in
-                    Self.show(note, on: progress)
-                }
+                try await prepared.start(store) { note in Self.show(note, on: progress) }
             }
             monitor.install { task.cancel() }
             let outcome = try await task.value
@@ -66,6 +58,39 @@ struct RunExecution {
         } catch {
             Terminal.error(redactor.redact(String(describing: error)))
             return ExitStatus.error.rawValue
+        }
+    }
+
+    /// A run that passed preflight and only waits for its store.
+    private struct PreparedRun {
+        var warnings: [String]
+        var start: (_ store: SQLiteRunStore, _ progress: @escaping @Sendable (ImproveProgress) -> Void) async throws -> ImproveOutcome
+    }
+
+    private func prepareProfile(_ options: ImproveOptions) throws -> PreparedRun {
+        let bundle = try ProfileBundle.load(directory: URL(fileURLWithPath: profileDirectory))
+        if let expected = expectedProfileHash, expected != bundle.profile.contentHash {
+            throw PreflightError(problem: "\(bundle.profileFile.path) changed since the run started (hash \(bundle.profile.contentHash.prefix(12)) ≠ \(expected.prefix(12))); start a new run instead")
+        }
+        let inputs = ImproveInputs(bundle: bundle)
+        let plan = try ImprovePlan(inputs, options: options)
+        let models = try ModelAccessFactory.make(providersFile: bundle.providersFile, execution: execution)
+        return PreparedRun(warnings: plan.warnings) { store, progress in
+            try await improve(inputs, surface: options.surface, options: options, store: store, models: models, progress: progress)
+        }
+    }
+
+    private func prepareArtifact(_ options: ImproveOptions) throws -> PreparedRun {
+        let directory = URL(fileURLWithPath: profileDirectory)
+        let inputs = try ArtifactInputs.load(directory: directory)
+        if let expected = expectedProfileHash, expected != inputs.profile.contentHash {
+            throw PreflightError(problem: "\(inputs.profileFile.path) changed since the run started; start a new run instead")
+        }
+        try inputs.preflight(options)
+        let providers = directory.appendingPathComponent("providers.yaml")
+        let models = try ModelAccessFactory.make(providersFile: FileManager.default.fileExists(atPath: providers.path) ? providers : nil, execution: execution)
+        return PreparedRun(warnings: []) { store, progress in
+            try await improveArtifact(inputs, options: options, store: store, models: models, progress: progress)
         }
     }
 

@@ -103,16 +103,52 @@ struct HTTPTransport: Sendable {
     /// Sends one request, giving up after `timeoutSeconds` whole: libcurl's idle timeout does not
     /// fire for a server that accepts the request and then stays silent.
     static func send(_ request: URLRequest, timeoutSeconds: Double) async throws -> (Data, URLResponse) {
-        try await withThrowingTaskGroup(of: (Data, URLResponse)?.self) { group in
-            group.addTask { try await session.data(for: request) }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int((timeoutSeconds * 1000).rounded(.up))))
-                return nil
+        // The completion-handler API, not `session.data(for:)`: FoundationNetworking cancels an
+        // async data task from inside Swift's task-status lock and takes the session's queue,
+        // while the session's queue resumes the continuation under that queue and needs the
+        // same lock — a timeout racing a completion deadlocked. Here every cancel is
+        // dispatched, so no lock is held when URLSession is called.
+        let race = FirstResult<SentReply>()
+        let task = DataTaskBox()
+        let reply = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<SentReply, any Error>) in
+                race.install(continuation)
+                let dataTask = session.dataTask(with: request) { data, response, error in
+                    if let error {
+                        race.finish(.failure(error))
+                    } else if let response {
+                        race.finish(.success(SentReply(data: data ?? Data(), response: response)))
+                    } else {
+                        race.finish(.failure(URLError(.badServerResponse)))
+                    }
+                }
+                task.set(dataTask)
+                dataTask.resume()
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) {
+                    race.finish(.failure(URLError(.timedOut)))
+                    task.cancel()
+                }
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let answer = first else { throw URLError(.timedOut) }
-            return answer
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
+            DispatchQueue.global().async { task.cancel() }
         }
+        return (reply.data, reply.response)
+    }
+
+    /// `URLResponse` is an immutable class that Foundation does not mark `Sendable`.
+    private struct SentReply: @unchecked Sendable {
+        let data: Data
+        let response: URLResponse
+    }
+
+    /// The data task, handed from the continuation to the timer and the cancellation handler.
+    private final class DataTaskBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var task: URLSessionDataTask?
+
+        func set(_ task: URLSessionDataTask) { lock.withLock { self.task = task } }
+        func cancel() { lock.withLock { task }?.cancel() }
     }
 
     /// The provider's error message when the body has one, else the start of the body.

@@ -1,5 +1,3 @@
-import ImproveCore
-
 /// A skill as a file: YAML-like frontmatter (`name`, `description`) between `---` fences,
 /// then the markdown body. The form of `skills/<name>.md` in a profile directory.
 ///

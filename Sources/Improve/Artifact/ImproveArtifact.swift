@@ -1,0 +1,144 @@
+import Foundation
+import Generators
+import ImproveCore
+
+/// Improves an artifact — a file with an experiment command and a metric — by autoresearch,
+/// the `artifact` surface's generator.
+///
+/// Preflight first (the editing model must be allowed; the generator, if named, must be
+/// `autoresearch`), so a breach writes nothing. Then the run is opened or joined by its dedupe
+/// key, every model call goes through the guard and the step journal and every experiment is a
+/// journaled step, so a rerun after a crash replays finished work. The promotion rule is the
+/// noise rule of ``ArtifactDecision``; on ship the best content is written beside the original
+/// as `<name>.v<N>.<ext>` (the original changes only with `inPlace`). An audit record and a
+/// report are written either way.
+public func improveArtifact(
+    _ inputs: ArtifactInputs, options: ImproveOptions, store: any RunStore, models: ModelAccess,
+    progress: (@Sendable (ImproveProgress) -> Void)? = nil
+) async throws -> ImproveOutcome {
+    try inputs.preflight(options)
+    return try await ArtifactRun(inputs: inputs, options: options, store: store, models: models, progress: progress).execute()
+}
+
+extension ArtifactInputs {
+    /// The checks `improveArtifact` makes before writing anything: the generator, if named, is
+    /// `autoresearch`, and the editing model is allowed. Touches no file and sends nothing.
+    /// - Throws: ``SurfaceError`` or ``PolicyViolation``.
+    public func preflight(_ options: ImproveOptions) throws {
+        if let generator = options.generator, generator != ArtifactRun.generatorName {
+            throw SurfaceError.generatorDoesNotFit(generator: generator, surface: .artifact)
+        }
+        try Preflight.checkModels([("task", profile.model)], policy: policy, policyFile: policyFile)
+    }
+}
+
+struct ArtifactRun {
+    static let generatorName = "autoresearch"
+
+    let inputs: ArtifactInputs
+    let options: ImproveOptions
+    let store: any RunStore
+    let models: ModelAccess
+    let progress: (@Sendable (ImproveProgress) -> Void)?
+
+    func execute() async throws -> ImproveOutcome {
+        let seed = options.seed ?? inputs.policy.search.seed
+        let spec = try runSpec(seed: seed)
+        let (run, joined) = try store.openRun(spec, workerID: options.workerID)
+        if joined, run.state == .completed, let stored = run.result {
+            progress?(.joined(runID: run.id))
+            var outcome = try stored.decode(as: ImproveOutcome.self)
+            outcome.joinedExistingRun = true
+            return outcome
+        }
+        progress?(.started(runID: run.id, searchItems: inputs.spec.maxAttempts, holdoutItems: 0))
+        let journal = try store.journal(runID: run.id, workerID: options.workerID)
+        let counting = UsageCountingModelClient(
+            GuardedModelClient(
+                JournaledModelClient(try models.makeClient(inputs.profile.model), journal: journal), allowed: inputs.policy.allowedModels, role: "task"))
+        let directory = options.outputDirectory ?? inputs.directory.appendingPathComponent("runs").appendingPathComponent(run.id)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let runner = AutoresearchRunner(
+                spec: inputs.spec, model: inputs.profile.model, runID: run.id, logURL: directory.appendingPathComponent("attempts.tsv"), journal: journal)
+            let result = try await runner.run(client: counting)
+            let outcome = try write(result, runID: run.id, joined: joined, directory: directory, client: counting)
+            try store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
+            return outcome
+        } catch {
+            let cancelled = error is CancellationError || { if case .cancelled? = error as? StoreError { return true } else { return false } }()
+            try? store.finishRun(
+                id: run.id, state: cancelled ? .interrupted : .failed, result: nil,
+                failure: cancelled ? "interrupted; resumable" : Redactor.fromEnvironment().redact(String(describing: error)))
+            if error is CancellationError { throw StoreError.cancelled(runID: run.id) }
+            throw error
+        }
+    }
+
+    private func write(_ result: AutoresearchResult, runID: String, joined: Bool, directory: URL, client: UsageCountingModelClient) throws -> ImproveOutcome {
+        let original = (try? String(contentsOf: inputs.spec.fileURL, encoding: .utf8)) ?? ""
+        let originalHash = ContentHash.sha256(Data(original.utf8))
+        let winnerHash = ContentHash.sha256(Data(result.bestContent.utf8))
+        let record = ArtifactAuditRecord(
+            runID: runID, profileName: inputs.profile.name, spec: inputs.spec, originalHash: originalHash, winnerHash: winnerHash, result: result,
+            modelsServed: client.servedModels, usage: client.usage,
+            usedStubOrReplay: models.isStubOrReplay || client.responseSources.contains { $0 == "stub" || $0 == "replay" })
+
+        var written: URL?
+        if record.verdict == .ship {
+            written = try ArtifactVersionWriter.write(result.bestContent, original: inputs.spec.fileURL, inPlace: options.inPlace)
+        }
+        let auditURL = directory.appendingPathComponent("audit.json")
+        try AuditSigner.write(record, to: auditURL, key: options.auditKey)
+        let reportURL = directory.appendingPathComponent("report.md")
+        let report = ArtifactReport.markdown(record, writtenFile: written?.path, attemptsLog: directory.appendingPathComponent("attempts.tsv").path, auditPath: auditURL.path)
+        try AtomicFile.write(Data(report.utf8), to: reportURL)
+
+        let experiments = result.attempts.filter { $0.metric != nil || $0.status == .crash }.count
+        return ImproveOutcome(
+            runID: runID, joinedExistingRun: joined, verdict: record.verdict, reasons: record.reasons,
+            baselineSearchMean: result.baselineMetric, winnerSearchMean: result.bestMetric, baselineHoldoutMean: nil, winnerHoldoutMean: nil,
+            winnerID: winnerHash, baselineID: originalHash, writtenProfile: written?.path, auditRecord: auditURL.path, report: reportURL.path,
+            candidates: 1 + result.attempts.filter { $0.number > 0 && $0.status == .keep }.count,
+            proposals: result.attempts.filter { $0.number > 0 }.count, metricCalls: experiments, usage: client.usage,
+            stopReason: "all \(inputs.spec.maxAttempts) attempts made")
+    }
+
+    private func runSpec(seed: UInt64) throws -> RunSpec {
+        let hash = try inputs.contentHash()
+        let key = options.dedupeKey ?? ContentHash.sha256(Data("artifact|\(hash)|\(seed)".utf8))
+        let config: JSONValue = [
+            "profileDirectory": .string(inputs.directory.path), "surface": .string(SurfaceKind.artifact.rawValue),
+            "generator": .string(Self.generatorName), "seed": .string(String(seed)), "inPlace": .bool(options.inPlace),
+            "artifactFile": .string(inputs.spec.file),
+        ]
+        return RunSpec(
+            dedupeKey: key, seed: seed, profileName: inputs.profile.name, profileHash: inputs.profile.contentHash,
+            surface: SurfaceKind.artifact.rawValue, generator: Self.generatorName, config: config, policy: try JSONValue(encoding: inputs.policy))
+    }
+}
+
+/// Writes the best content of an artifact beside the original.
+enum ArtifactVersionWriter {
+    /// `config.json` → `config.v2.json` (or the next free version; a file already holding the
+    /// same content is reused, so a resumed run writes nothing new). `inPlace` overwrites.
+    static func write(_ content: String, original: URL, inPlace: Bool) throws -> URL {
+        let data = Data(content.utf8)
+        if inPlace {
+            try AtomicFile.write(data, to: original)
+            return original
+        }
+        let ext = original.pathExtension
+        let stem = original.deletingPathExtension().lastPathComponent
+        for version in 2...999 {
+            let name = ext.isEmpty ? "\(stem).v\(version)" : "\(stem).v\(version).\(ext)"
+            let candidate = original.deletingLastPathComponent().appendingPathComponent(name)
+            guard let existing = FileManager.default.contents(atPath: candidate.path) else {
+                try AtomicFile.write(data, to: candidate)
+                return candidate
+            }
+            if existing == data { return candidate }
+        }
+        throw PreflightError(problem: "\(original.deletingLastPathComponent().path) already holds 998 versions of \(original.lastPathComponent); move some away")
+    }
+}
