@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveTestSupport"]),
         .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveTestSupport"]),
-        .testTarget(name: "LiveTests", dependencies: ["Improve", "ImproveTestSupport"]),
+        .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,101 @@
-import Improve
+// improve-bench: figures for the durable step store, printed, never asserted.
+//
+// usage: improve-bench store [steps] [model-calls]
+//
+//   claim+complete   sequential journal steps with a ledger row each, on a WAL file store
+//   replay           the same steps looked up again by a new journal (a resumed run)
+//   disk             bytes of the store file (after a WAL checkpoint) per 10,000 steps
+//   journal share    model calls against a loopback stub answering after 50 ms, raw and
+//                    journaled, in one run: (journaled - raw) / journaled
+//
+// Build it in release mode for meaningful figures:
+//   swift build -c release --product improve-bench && .build/release/improve-bench store
+import Foundation
+import ImproveCore
 import ImproveTestSupport
 
-print("improve-bench: under construction")
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("improve-bench: \(message)\n".utf8))
+    exit(1)
+}
+
+func spec(_ key: String) -> RunSpec {
+    RunSpec(dedupeKey: key, seed: 1, profileName: "bench", profileHash: "bench", surface: "prompt", generator: "bench", config: [:], policy: [:])
+}
+
+func storeBenchmark(steps: Int, modelCalls: Int) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("improve-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("bench.sqlite").path
+    let store = try SQLiteRunStore(path: path)
+    let runID = try store.openRun(spec("bench"), workerID: "bench").run.id
+    let clock = ContinuousClock()
+    let charge = LedgerCharge(model: "local/bench", inputTokens: 40, outputTokens: 2, cost: 0)
+
+    // 1. claim + complete.
+    let journal = try store.journal(runID: runID, workerID: "bench")
+    var started = clock.now
+    for index in 0..<steps {
+        _ = try await journal.step(.modelCall, name: nil, signature: ["i": .number(Double(index))], as: String.self) {
+            StepOutput("answer-\(index)", charge: charge)
+        }
+    }
+    let writeSeconds = seconds(clock.now - started)
+    print(String(format: "claim+complete: %d steps in %.2f s = %.0f pairs/s (%.3f ms each)", steps, writeSeconds, Double(steps) / writeSeconds, writeSeconds * 1000 / Double(steps)))
+
+    // 2. replay by a new journal, as a resumed run does.
+    let resumed = try store.journal(runID: runID, workerID: "bench-resumed")
+    started = clock.now
+    for index in 0..<steps {
+        let value = try await resumed.step(.modelCall, name: nil, signature: ["i": .number(Double(index))], as: String.self) {
+            fail("step \(index) ran again instead of replaying")
+        }
+        guard value == "answer-\(index)" else { fail("step \(index) replayed \(value)") }
+    }
+    let readSeconds = seconds(clock.now - started)
+    print(String(format: "replay lookups: %d in %.2f s = %.0f lookups/s", steps, readSeconds, Double(steps) / readSeconds))
+
+    // 3. bytes on disk, WAL folded in.
+    try store.checkpointWAL()
+    let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+    print(String(format: "disk: %d bytes for %d steps = %.1f MB per 10,000 steps", bytes, steps, Double(bytes) / Double(steps) * 10_000 / 1_000_000))
+
+    // 4. the journal's share of a run's wall time against a 50 ms model.
+    let stub = try await StubModelServer.start(responder: StubModelServer.hashedAnswer(delay: .milliseconds(50)))
+    defer { Task { await stub.stop() } }
+    let raw = stub.client()
+    let model = ModelSpec(provider: "local", id: "bench", maxTokens: 8)
+    func request(_ index: Int, _ label: String) -> ChatRequest {
+        ChatRequest(model: model, messages: [.system("Classify."), .user("\(label) item \(index)")])
+    }
+    started = clock.now
+    for index in 0..<modelCalls { _ = try await raw.complete(request(index, "raw")) }
+    let rawSeconds = seconds(clock.now - started)
+    let shareRun = try store.openRun(spec("bench-share"), workerID: "bench").run.id
+    let journaled = JournaledModelClient(raw, journal: try store.journal(runID: shareRun, workerID: "bench"))
+    started = clock.now
+    for index in 0..<modelCalls { _ = try await journaled.complete(request(index, "journaled")) }
+    let journaledSeconds = seconds(clock.now - started)
+    let share = max(0, journaledSeconds - rawSeconds) / journaledSeconds
+    print(String(format: "journal share: %d calls at 50 ms: raw %.2f s, journaled %.2f s, share %.2f%% (%.2f ms per call)", modelCalls, rawSeconds, journaledSeconds, share * 100, (journaledSeconds - rawSeconds) * 1000 / Double(modelCalls)))
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+switch arguments.first {
+case "store":
+    let steps = arguments.dropFirst().first.flatMap(Int.init) ?? 10_000
+    let calls = arguments.dropFirst(2).first.flatMap(Int.init) ?? 200
+    do {
+        try await storeBenchmark(steps: steps, modelCalls: calls)
+    } catch {
+        fail(String(describing: error))
+    }
+default:
+    print("usage: improve-bench store [steps, default 10000] [model calls, default 200]")
+    exit(arguments.isEmpty ? 0 : 2)
+}

@@ -75,4 +75,24 @@ import Testing
         #expect(result.stderr.contains("sst2.jsonl:5"))
         #expect(!FileManager.default.fileExists(atPath: profile.deletingLastPathComponent().appendingPathComponent("store.sqlite").path))
     }
+
+    @Test func anArtifactDirectoryRunsAutoresearchAndShipsTheSmallerConfig() async throws {
+        let reply = "Use lzma at its strongest preset.\n```json\n{\"codec\": \"lzma\", \"level\": 9, \"chunkSize\": 0}\n```"
+        let server = try await StubModelServer.start(modelIDs: ["smollm2-135m-instruct"], responder: StubModelServer.fixed(reply))
+        let profile = try Fixtures.copyOfProfile("compressor")
+        let work = profile.deletingLastPathComponent()
+        let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString]
+        let result = try await CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: env)
+        await server.stop()
+
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
+        #expect(outcome["verdict"] == "ship")
+        #expect(outcome["writtenProfile"]?.stringValue?.hasSuffix("compressor/config.v2.json") == true)
+        let audit = try #require(outcome["auditRecord"]?.stringValue)
+        let verify = try await CLIProcess.run(["audit", "verify", audit], in: work)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let tsv = URL(fileURLWithPath: audit).deletingLastPathComponent().appendingPathComponent("attempts.tsv")
+        #expect(try String(contentsOf: tsv, encoding: .utf8).hasPrefix("attempt\tmetric\tstatus\tdescription\n"))
+    }
 }

@@ -169,12 +169,12 @@ struct AutoresearchTests {
 
     @Test func unifiedDiffAppliesWithShiftedLineNumbersAndRefusesWrongContext() throws {
         let text = "a\nb\nc\nd\ne\n"
-        let diff = try UnifiedDiff.parse("--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n c\n-d\n+D\n e\n")
+        let diff = try DiffPatch.parse("--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n c\n-d\n+D\n e\n")
         #expect(try diff.apply(to: text) == "a\nb\nc\nD\ne\n")
-        #expect(throws: UnifiedDiffError.hunkDoesNotApply(hunk: 1, oldStart: 1)) {
-            try UnifiedDiff.parse("@@ -1,2 +1,2 @@\n x\n-y\n+z\n").apply(to: text)
+        #expect(throws: DiffPatchError.hunkDoesNotApply(hunk: 1, oldStart: 1)) {
+            try DiffPatch.parse("@@ -1,2 +1,2 @@\n x\n-y\n+z\n").apply(to: text)
         }
-        let made = DiffMaker.unified(from: text, to: "a\nB\nc\nd\ne\nf\n", path: "f")
-        #expect(try UnifiedDiff.parse(made).apply(to: text) == "a\nB\nc\nd\ne\nf\n")
+        let made = UnifiedDiff.make(old: text, new: "a\nB\nc\nd\ne\nf\n", oldName: "a/f", newName: "b/f")
+        #expect(try DiffPatch.parse(made).apply(to: text) == "a\nB\nc\nd\ne\nf\n")
     }
 }

@@ -21,7 +21,7 @@ struct LiveReplayTests {
 
         func run(_ mode: String, store: String, out: String, baseURL: String) async throws -> (CLIProcess.Result, JSONValue?) {
             let result = try await CLIProcess.run(
-                ["run", profile.path, "--budget", "40", "--store", store, "--out", out, "--cassette", cassette, "--cassette-mode", mode, "--json"],
+                ["run", profile.path, "--budget", "90", "--store", store, "--out", out, "--cassette", cassette, "--cassette-mode", mode, "--json"],
                 in: work, environment: ["IMPROVE_BASE_URL": baseURL])
             return (result, try? JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8)))
         }

@@ -5,8 +5,8 @@ import Foundation
 public enum ArtifactEdit {
     public static func newContent(from reply: String, current: String) throws -> String {
         let fenced = fencedBlocks(reply)
-        if let diff = fenced.first(where: UnifiedDiff.looksLikeDiff) ?? (UnifiedDiff.looksLikeDiff(reply) ? reply : nil) {
-            return try UnifiedDiff.parse(diff).apply(to: current)
+        if let diff = fenced.first(where: DiffPatch.looksLikeDiff) ?? (DiffPatch.looksLikeDiff(reply) ? reply : nil) {
+            return try DiffPatch.parse(diff).apply(to: current)
         }
         guard var whole = fenced.first else { throw ArtifactEditError.noEdit }
         // Fences drop the final newline; keep the file's convention.

@@ -136,7 +136,7 @@ public struct AutoresearchRunner: Sendable {
         }
         return AutoresearchResult(
             attempts: attempts, baselineMetric: mean, noise: noise, threshold: threshold, bestMetric: best, bestContent: incumbent,
-            keptDiff: DiffMaker.unified(from: original, to: incumbent, path: spec.file), commits: commits, branch: git?.branch)
+            keptDiff: UnifiedDiff.make(old: original, new: incumbent, oldName: "a/\(spec.file)", newName: "b/\(spec.file)"), commits: commits, branch: git?.branch)
     }
 
     /// Runs the experiment on `content` (or replays the journaled record).

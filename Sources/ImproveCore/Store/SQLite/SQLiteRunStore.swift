@@ -71,6 +71,12 @@ public final class SQLiteRunStore: RunStore {
         if mode == .readWrite { try Self.migrate(pool) }
     }
 
+    /// Folds the write-ahead log into the database file and empties the log: before copying
+    /// the file elsewhere, or measuring its size.
+    public func checkpointWAL() throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
     /// Applies migrations. Two processes creating one file at once may race: the loser's
     /// `CREATE TABLE` fails, after which the winner's migrations are simply there.
     private static func migrate(_ pool: DatabasePool) throws {

@@ -1,9 +1,10 @@
-/// A unified diff of one file, parsed and applied without `patch(1)`.
+/// A unified diff of one file (as ``UnifiedDiff/make(old:new:oldName:newName:context:)`` or a
+/// model writes it), parsed and applied without `patch(1)`.
 ///
 /// Hunks are applied in order. A hunk's context and removed lines must match the file at the
 /// position its header names, or, failing that, at the nearest position where they do (the
 /// model's line numbers are often off); otherwise the whole diff is refused.
-public struct UnifiedDiff: Sendable, Equatable {
+public struct DiffPatch: Sendable, Equatable {
     public struct Hunk: Sendable, Equatable {
         /// 1-based start line in the old file (0 for an empty file).
         public var oldStart: Int
@@ -19,13 +20,13 @@ public struct UnifiedDiff: Sendable, Equatable {
     }
 
     /// Parses the hunks of a diff; `---`/`+++` headers and anything before the first hunk are skipped.
-    public static func parse(_ text: String) throws -> UnifiedDiff {
+    public static func parse(_ text: String) throws -> DiffPatch {
         var hunks: [Hunk] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(raw)
             if line.hasPrefix("@@") {
                 guard let start = oldStart(of: line) else {
-                    throw UnifiedDiffError.badHeader(line: index + 1, text: line)
+                    throw DiffPatchError.badHeader(line: index + 1, text: line)
                 }
                 hunks.append(Hunk(oldStart: start, lines: []))
             } else if !hunks.isEmpty {
@@ -37,7 +38,7 @@ public struct UnifiedDiff: Sendable, Equatable {
                 } else if let first = line.first, [" ", "-", "+"].contains(first) {
                     hunks[hunks.count - 1].lines.append(line)
                 } else {
-                    throw UnifiedDiffError.badLine(line: index + 1, text: line)
+                    throw DiffPatchError.badLine(line: index + 1, text: line)
                 }
             }
         }
@@ -46,8 +47,8 @@ public struct UnifiedDiff: Sendable, Equatable {
             while last.lines.last == " " { last.lines.removeLast() }
             hunks.append(last)
         }
-        guard !hunks.isEmpty else { throw UnifiedDiffError.noHunks }
-        return UnifiedDiff(hunks: hunks)
+        guard !hunks.isEmpty else { throw DiffPatchError.noHunks }
+        return DiffPatch(hunks: hunks)
     }
 
     private static func oldStart(of header: String) -> Int? {
@@ -68,7 +69,7 @@ public struct UnifiedDiff: Sendable, Equatable {
             let new = hunk.lines.filter { !$0.hasPrefix("-") }.map { String($0.dropFirst()) }
             let expected = max(0, hunk.oldStart - 1 + offset)
             guard let at = position(of: old, in: lines, near: expected) else {
-                throw UnifiedDiffError.hunkDoesNotApply(hunk: number + 1, oldStart: hunk.oldStart)
+                throw DiffPatchError.hunkDoesNotApply(hunk: number + 1, oldStart: hunk.oldStart)
             }
             lines.replaceSubrange(at..<(at + old.count), with: new)
             offset += new.count - old.count
@@ -91,7 +92,7 @@ public struct UnifiedDiff: Sendable, Equatable {
 }
 
 /// Why a diff could not be read or applied.
-public enum UnifiedDiffError: Error, CustomStringConvertible, Equatable, Sendable {
+public enum DiffPatchError: Error, CustomStringConvertible, Equatable, Sendable {
     case noHunks
     case badHeader(line: Int, text: String)
     case badLine(line: Int, text: String)
