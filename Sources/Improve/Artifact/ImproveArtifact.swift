@@ -44,12 +44,10 @@ struct ArtifactRun {
     func execute() async throws -> ImproveOutcome {
         let seed = options.seed ?? inputs.policy.search.seed
         let spec = try runSpec(seed: seed)
-        let (run, joined) = try store.openRun(spec, workerID: options.workerID)
-        if joined, run.state == .completed, let stored = run.result {
-            progress?(.joined(runID: run.id))
-            var outcome = try stored.decode(as: ImproveOutcome.self)
-            outcome.joinedExistingRun = true
-            return outcome
+        let (run, joined): (RunRecord, Bool)
+        switch try RunLifecycle.open(spec, store: store, workerID: options.workerID, progress: progress) {
+        case .finished(let outcome): return outcome
+        case .active(let record, let wasJoined): (run, joined) = (record, wasJoined)
         }
         progress?(.started(runID: run.id, searchItems: inputs.spec.maxAttempts, holdoutItems: 0))
         let journal = try store.journal(runID: run.id, workerID: options.workerID)
@@ -66,12 +64,7 @@ struct ArtifactRun {
             try store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
             return outcome
         } catch {
-            let cancelled = error is CancellationError || { if case .cancelled? = error as? StoreError { return true } else { return false } }()
-            try? store.finishRun(
-                id: run.id, state: cancelled ? .interrupted : .failed, result: nil,
-                failure: cancelled ? "interrupted; resumable" : Redactor.fromEnvironment().redact(String(describing: error)))
-            if error is CancellationError { throw StoreError.cancelled(runID: run.id) }
-            throw error
+            throw RunLifecycle.ended(runID: run.id, store: store, by: error)
         }
     }
 

@@ -21,12 +21,10 @@ struct ImproveRun {
 
         // 2. Open or join the run.
         let spec = try runSpec(generatorName: generatorName, budget: budget, seed: settings.seed)
-        let (run, joined) = try store.openRun(spec, workerID: options.workerID)
-        if joined, run.state == .completed, let stored = run.result {
-            progress?(.joined(runID: run.id))
-            var outcome = try stored.decode(as: ImproveOutcome.self)
-            outcome.joinedExistingRun = true
-            return outcome
+        let (run, joined): (RunRecord, Bool)
+        switch try RunLifecycle.open(spec, store: store, workerID: options.workerID, progress: progress) {
+        case .finished(let outcome): return outcome
+        case .active(let record, let wasJoined): (run, joined) = (record, wasJoined)
         }
         progress?(.started(runID: run.id, searchItems: inputs.search.count, holdoutItems: inputs.holdout.count))
         let journal = try store.journal(runID: run.id, workerID: options.workerID)
@@ -59,19 +57,8 @@ struct ImproveRun {
             ).write(search: searchResult, holdout: phase, surface: surface)
             try store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
             return outcome
-        } catch is CancellationError {
-            try? store.finishRun(id: run.id, state: .interrupted, result: nil, failure: "interrupted by a signal; resumable")
-            throw StoreError.cancelled(runID: run.id)
-        } catch let error as StoreError {
-            if case .cancelled = error {
-                try? store.finishRun(id: run.id, state: .interrupted, result: nil, failure: "interrupted; resumable")
-            } else {
-                try? store.finishRun(id: run.id, state: .failed, result: nil, failure: Redactor.fromEnvironment().redact(String(describing: error)))
-            }
-            throw error
         } catch {
-            try? store.finishRun(id: run.id, state: .failed, result: nil, failure: Redactor.fromEnvironment().redact(String(describing: error)))
-            throw error
+            throw RunLifecycle.ended(runID: run.id, store: store, by: error)
         }
     }
 
