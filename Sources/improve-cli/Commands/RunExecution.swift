@@ -21,7 +21,6 @@ struct RunExecution {
             let progress = ProgressLine(enabled: !execution.json)
             // Preflight before the store is even opened: a breach must leave no file behind.
             let prepared = options.surface == .artifact ? try prepareArtifact(options) : try prepareProfile(options)
-            for warning in prepared.warnings where !execution.json { Terminal.note("warning: \(warning)") }
             // A killed worker keeps its claims until their lease ends; a short lease makes a
             // resumed run reclaim them sooner (the journal renews leases of live workers).
             let lease = ProcessInfo.processInfo.environment["IMPROVE_STEP_LEASE_SECONDS"].flatMap(Double.init) ?? 30
@@ -63,7 +62,6 @@ struct RunExecution {
 
     /// A run that passed preflight and only waits for its store.
     private struct PreparedRun {
-        var warnings: [String]
         var start: (_ store: SQLiteRunStore, _ progress: @escaping @Sendable (ImproveProgress) -> Void) async throws -> ImproveOutcome
     }
 
@@ -73,9 +71,10 @@ struct RunExecution {
             throw PreflightError(problem: "\(bundle.profileFile.path) changed since the run started (hash \(bundle.profile.contentHash.prefix(12)) ≠ \(expected.prefix(12))); start a new run instead")
         }
         let inputs = ImproveInputs(bundle: bundle)
-        let plan = try ImprovePlan(inputs, options: options)
+        // Preflight only; the run repeats it and reports its warnings through progress.
+        _ = try ImprovePlan(inputs, options: options)
         let models = try ModelAccessFactory.make(providersFile: bundle.providersFile, execution: execution)
-        return PreparedRun(warnings: plan.warnings) { store, progress in
+        return PreparedRun { store, progress in
             try await improve(inputs, surface: options.surface, options: options, store: store, models: models, progress: progress)
         }
     }
@@ -89,7 +88,7 @@ struct RunExecution {
         try inputs.preflight(options)
         let providers = directory.appendingPathComponent("providers.yaml")
         let models = try ModelAccessFactory.make(providersFile: FileManager.default.fileExists(atPath: providers.path) ? providers : nil, execution: execution)
-        return PreparedRun(warnings: []) { store, progress in
+        return PreparedRun { store, progress in
             try await improveArtifact(inputs, options: options, store: store, models: models, progress: progress)
         }
     }

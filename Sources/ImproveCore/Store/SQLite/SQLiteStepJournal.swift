@@ -18,11 +18,16 @@ public final class SQLiteStepJournal: StepJournal, @unchecked Sendable {
     private let lock = NSLock()
     private var occurrences: [String: Int] = [:]
     private var bodiesRun = 0
+    /// Steps already completed when this journal started: only these take the read-only
+    /// replay path; any other step goes straight to the claim, which also replays a step that
+    /// another worker completed meanwhile. A fresh run thus pays two transactions per step, not three.
+    private let completedAtStart: Set<String>
 
-    init(store: SQLiteRunStore, runID: String, workerID: String) {
+    init(store: SQLiteRunStore, runID: String, workerID: String, completedAtStart: Set<String>) {
         self.store = store
         self.runID = runID
         self.workerID = workerID
+        self.completedAtStart = completedAtStart
     }
 
     /// How many step bodies this journal instance has executed (replays and waits excluded).
@@ -46,7 +51,7 @@ public final class SQLiteStepJournal: StepJournal, @unchecked Sendable {
             runID: runID, checkpoint: nextCheckpoint(base: name ?? signatureHash), kind: kind,
             signatureHash: signatureHash, signatureJSON: signatureJSON, workerID: workerID)
 
-        if let stored = try await store.completedResult(request) {
+        if completedAtStart.contains(request.checkpoint), let stored = try await store.completedResult(request) {
             return try StoreCoding.decodeResult(stored, as: Value.self)
         }
         var pause = WaitBackoff(lease: store.leaseDuration)
