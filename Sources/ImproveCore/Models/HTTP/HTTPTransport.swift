@@ -41,7 +41,7 @@ struct HTTPTransport: Sendable {
             request.httpBody = body
 
             var retryAfter: Double?
-            await limiter.acquire()
+            try await limiter.acquire()
             let started = ContinuousClock.now
             let outcome: Result<(Data, URLResponse), any Error>
             do {
