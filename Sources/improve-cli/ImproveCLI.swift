@@ -8,15 +8,13 @@ struct ImproveCLI: AsyncParsableCommand {
         abstract: "Improve an agent profile with scored candidates, ship it only when a promotion gate says the gain is real.",
         discussion: """
             Typical use:
-              improve-cli models check --profile Profiles/sentiment     smoke-test the configured model
-              improve-cli eval Profiles/sentiment                        score the profile as it is
-              improve-cli run Profiles/sentiment                         search, gate, write back, audit
-              improve-cli runs / show <run-id> / resume <run-id>         inspect and resume runs
-              improve-cli audit verify <audit.json>                      check an audit record
+              improve-cli models check --profile Profiles/sentiment   one real completion
+              improve-cli eval Profiles/sentiment                     score it as it is
+              improve-cli run Profiles/sentiment                      search, gate, write
+              improve-cli runs | show <run-id> | resume <run-id>      inspect, resume
+              improve-cli audit verify <audit.json>                   check an audit
 
-            Exit codes: 0 shipped (or success), 1 error, 2 policy violation, 3 held / no improvement,
-            4 rejected, 5 interrupted (resumable with `improve-cli resume`), 6 audit record intact but
-            its signature unchecked (signed, and IMPROVE_AUDIT_KEY is not set).
+            Exit codes: 0 shipped (or success), 1 error, 2 policy violation, 3 held / no improvement, 4 rejected, 5 interrupted (resumable with `improve-cli resume`), 6 audit record intact but its signature unchecked (signed, and IMPROVE_AUDIT_KEY is not set).
             """,
         subcommands: [
             RunCommand.self, ResumeCommand.self, EvalCommand.self, RunsCommand.self, ShowCommand.self,

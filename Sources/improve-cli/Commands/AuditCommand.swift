@@ -15,13 +15,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check an audit record's digest, signature and recomputed lift.",
         discussion: """
-            Checks that the file is the canonical JSON the tool wrote, that its SHA-256 digest
-            matches its content, that its HMAC-SHA256 signature matches under the key in
-            IMPROVE_AUDIT_KEY (when the record is signed), and recomputes the gate's lift,
-            interval and p-value from the stored holdout scores with the same rule and seed.
+            Checks that the file is the canonical JSON the tool wrote, that its SHA-256 digest matches its content, that its HMAC-SHA256 signature matches under the key in IMPROVE_AUDIT_KEY (when the record is signed), and recomputes the gate's lift, interval and p-value from the stored holdout scores with the same rule and seed.
 
-            Exit codes: 0 valid, 1 tampered or invalid, 6 intact but signed and IMPROVE_AUDIT_KEY
-            is not set, so the signature could not be checked.
+            Exit codes: 0 valid, 1 tampered or invalid, 6 intact but signed and IMPROVE_AUDIT_KEY is not set, so the signature could not be checked.
             """
     )
 

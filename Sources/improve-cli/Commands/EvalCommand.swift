@@ -9,10 +9,7 @@ struct EvalCommand: AsyncParsableCommand {
         commandName: "eval",
         abstract: "Score a profile on its eval suite without changing it.",
         discussion: """
-            Every model any role calls (task, judge, persona simulator) must be in the policy's
-            allowedModels; the check runs before the first call. With --store, every model and
-            judge call is journaled, so running the same eval again costs nothing.
-            Exit codes: 0 evaluated, 1 error, 2 policy violation.
+            Every model any role calls (task, judge, persona simulator) must be in the policy's allowedModels; the check runs before the first call. With --store, every model and judge call is journaled, so running the same eval again costs nothing. Exit codes: 0 evaluated, 1 error, 2 policy violation.
             """)
 
     @Argument(help: "The profile directory (profile.yaml, suite.yaml, policy.yaml).")

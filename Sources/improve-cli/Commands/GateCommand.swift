@@ -8,15 +8,9 @@ struct GateCommand: AsyncParsableCommand {
         commandName: "gate",
         abstract: "Decide ship / hold / reject for a candidate's eval report against a baseline's.",
         discussion: """
-            Pairs the two reports item by item (both must cover the same items), then applies the
-            promotion gate: exact McNemar test for pass/fail scores, paired bootstrap for continuous
-            ones; ship only when the lower confidence bound clears --min-lift and p < alpha, plus
-            minimum pairs, per-dimension no-regression and cost/latency ceilings from the policy.
-            Reports are JSON objects with a top-level "items" array of {itemID, score, ...}, as
-            written by `improve-cli eval --json`.
+            Pairs the two reports item by item (both must cover the same items), then applies the promotion gate: exact McNemar test for pass/fail scores, paired bootstrap for continuous ones; ship only when the lower confidence bound clears --min-lift and p < alpha, plus minimum pairs, per-dimension no-regression and cost/latency ceilings from the policy. Reports are JSON objects with a top-level "items" array of {itemID, score, ...}, as written by `improve-cli eval --json`.
 
-            Exit codes: 0 ship, 3 hold (not shown better, or a check could not be evaluated),
-            4 reject (significantly worse, or a cost/latency ceiling exceeded), 1 error.
+            Exit codes: 0 ship, 3 hold (not shown better, or a check could not be evaluated), 4 reject (significantly worse, or a cost/latency ceiling exceeded), 1 error.
             """
     )
 

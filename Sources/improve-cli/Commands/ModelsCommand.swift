@@ -17,15 +17,9 @@ struct ModelsCheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Send one short completion to a profile's model and print what came back.",
         discussion: """
-            Uses the model of <dir>/profile.yaml, or local/smollm2-135m-instruct without --profile.
-            Providers come from --providers, else the first providers.yaml in the profile directory,
-            the current directory, or ~/.config/improve, merged over the built-ins (local, openai,
-            anthropic, openrouter). The local provider finds the server through IMPROVE_BASE_URL or
-            the state file written by `scripts/local-model start`. API keys are read from the
-            environment variables the providers name and are never printed.
+            Uses the model of <dir>/profile.yaml, or local/smollm2-135m-instruct without --profile. Providers come from --providers, else the first providers.yaml in the profile directory, the current directory, or ~/.config/improve, merged over the built-ins (local, openai, anthropic, openrouter). The local provider finds the server through IMPROVE_BASE_URL or the state file written by `scripts/local-model start`. API keys are read from the environment variables the providers name and are never printed.
 
-            Prints provider, requested and served model, latency, tokens, cost and the text.
-            Exit status 0 on success, 1 with the error message otherwise.
+            Prints provider, requested and served model, latency, tokens, cost and the text. Exit status 0 on success, 1 with the error message otherwise.
             """
     )
 

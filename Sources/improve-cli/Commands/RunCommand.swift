@@ -38,20 +38,11 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Search for a better profile, gate it on the holdout split, write the result.",
         discussion: """
-            Loads <profile-dir>/{profile,suite,policy}.yaml, checks every model role against the
-            policy (a breach writes nothing and exits 2), searches on the search split within the
-            budget, evaluates the best candidates and the baseline on the holdout split, and lets the
-            promotion gate decide. Always writes audit.json and report.md; on ship also writes
-            profile.v<N>.yaml beside the original, which is never modified unless --in-place.
+            Loads <profile-dir>/{profile,suite,policy}.yaml, checks every model role against the policy (a breach writes nothing and exits 2), searches on the search split within the budget, evaluates the best candidates and the baseline on the holdout split, and lets the promotion gate decide. Always writes audit.json and report.md; on ship also writes profile.v<N>.yaml beside the original, which is never modified unless --in-place.
 
-            A directory with artifact.yaml (file, experiment command, metric, direction) instead of
-            suite.yaml runs autoresearch: the model edits the file, each edit runs the experiment in
-            a scratch copy, and only changes beating the incumbent by more than the baseline noise
-            are kept; on ship the result is written as <file>.v<N>.<ext> beside the original, with
-            attempts.tsv, audit.json and report.md in the run directory.
+            A directory with artifact.yaml (file, experiment command, metric, direction) instead of suite.yaml runs autoresearch: the model edits the file, each edit runs the experiment in a scratch copy, and only changes beating the incumbent by more than the baseline noise are kept; on ship the result is written as <file>.v<N>.<ext> beside the original, with attempts.tsv, audit.json and report.md in the run directory.
 
-            Running the same command twice joins the first run (same inputs, same run id) and pays
-            for nothing twice. Ctrl-C stops at a step boundary; `improve-cli resume <run-id>` finishes.
+            Running the same command twice joins the first run (same inputs, same run id) and pays for nothing twice. Ctrl-C stops at a step boundary; `improve-cli resume <run-id>` finishes.
 
             Examples:
               improve-cli run Profiles/sentiment
@@ -104,8 +95,7 @@ struct ResumeCommand: AsyncParsableCommand {
         commandName: "resume",
         abstract: "Finish an interrupted or failed run; completed model calls are replayed, not paid again.",
         discussion: """
-            Reads the run's profile directory, surface, generator, budget and seed from the store,
-            checks that the profile has not changed since the run started, and continues it.
+            Reads the run's profile directory, surface, generator, budget and seed from the store, checks that the profile has not changed since the run started, and continues it.
 
             Exit codes: as for `run`.
             """)
