@@ -95,4 +95,38 @@ import Testing
         let tsv = URL(fileURLWithPath: audit).deletingLastPathComponent().appendingPathComponent("attempts.tsv")
         #expect(try String(contentsOf: tsv, encoding: .utf8).hasPrefix("attempt\tmetric\tstatus\tdescription\n"))
     }
+
+    @Test func sigintStopsWithExitFiveAndResumeFinishesTheRun() async throws {
+        let responder = ClassifierStub.formatSensitive(labels: try Self.labels())
+        let interrupter = KillSwitch()
+        let server = try await StubModelServer.start { request in
+            interrupter.requestArrived()
+            return responder(request)
+        }
+        let profile = try Fixtures.copyOfProfile("sentiment")
+        let work = profile.deletingLastPathComponent()
+        let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString]
+        let child = try CLIProcess(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: env)
+        // Ctrl-C in the middle of the search, while a model call is in flight.
+        interrupter.arm(pid: child.process.processIdentifier, afterRequests: 40, signal: SIGINT)
+        let interrupted = await child.wait()
+        #expect(interrupted.status == 5, "stderr: \(interrupted.stderr)")
+        #expect(!interrupted.signalled)
+        #expect(interrupted.stderr.contains("improve-cli resume"))
+
+        let runs = try await CLIProcess.run(["runs", "--store", "store.sqlite", "--json"], in: work)
+        let listed = try JSONDecoder().decode(JSONValue.self, from: Data(runs.stdout.utf8))
+        let run = try #require(listed.arrayValue?.first)
+        #expect(run["state"] == "interrupted")
+        let runID = try #require(run["id"]?.stringValue)
+        let paidBefore = server.completionRequests.count
+
+        let resumed = try await CLIProcess.run(["resume", runID, "--store", "store.sqlite", "--json"], in: work, environment: env)
+        await server.stop()
+        #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
+        let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(resumed.stdout.utf8))
+        #expect(outcome["runID"]?.stringValue == runID)
+        #expect(outcome["verdict"] == "ship")
+        #expect(server.completionRequests.count > paidBefore)
+    }
 }
