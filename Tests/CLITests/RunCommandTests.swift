@@ -31,6 +31,14 @@ import Testing
         let runs = try await CLIProcess.run(["runs", "--store", "store.sqlite", "--json"], in: work)
         #expect(runs.status == 0)
         #expect(runs.stdout.contains(outcome["runID"]?.stringValue ?? "missing"))
+
+        let runID = try #require(outcome["runID"]?.stringValue)
+        let report = try await CLIProcess.run(["report", runID, "--store", "store.sqlite"], in: work)
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout == (try String(contentsOfFile: try #require(outcome["report"]?.stringValue), encoding: .utf8)))
+        let unknown = try await CLIProcess.run(["report", "run-nope", "--store", "store.sqlite"], in: work)
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("improve-cli runs"))
     }
 
     @Test

@@ -49,7 +49,7 @@ struct ArtifactRun {
         case .finished(let outcome): return outcome
         case .active(let record, let wasJoined): (run, joined) = (record, wasJoined)
         }
-        progress?(.started(runID: run.id, searchItems: inputs.spec.maxAttempts, holdoutItems: 0))
+        progress?(.startedArtifact(runID: run.id, file: inputs.spec.file, attempts: inputs.spec.maxAttempts))
         let journal = try store.journal(runID: run.id, workerID: options.workerID)
         let counting = UsageCountingModelClient(
             GuardedModelClient(
@@ -94,7 +94,8 @@ struct ArtifactRun {
             winnerID: winnerHash, baselineID: originalHash, writtenProfile: written?.path, auditRecord: auditURL.path, report: reportURL.path,
             candidates: 1 + result.attempts.filter { $0.number > 0 && $0.status == .keep }.count,
             proposals: result.attempts.filter { $0.number > 0 }.count, metricCalls: experiments, usage: client.usage,
-            stopReason: "all \(inputs.spec.maxAttempts) attempts made")
+            stopReason: "all \(inputs.spec.maxAttempts) attempts made",
+            artifactMetric: "\(inputs.spec.file) via `\(inputs.spec.command)`, \(inputs.spec.direction == .minimise ? "lower" : "higher") is better")
     }
 
     private func runSpec(seed: UInt64) throws -> RunSpec {

@@ -26,6 +26,8 @@ public func improve(
 public enum ImproveProgress: Sendable {
     case joined(runID: String)
     case started(runID: String, searchItems: Int, holdoutItems: Int)
+    /// An autoresearch run began on `file`, with up to `attempts` edits.
+    case startedArtifact(runID: String, file: String, attempts: Int)
     case search(SearchProgress, budget: Budget)
     case holdout(done: Int, total: Int)
     case warning(String)

@@ -23,4 +23,8 @@ public struct ImproveOutcome: Codable, Sendable {
     public var metricCalls: Int
     public var usage: Usage
     public var stopReason: String
+    /// For an artifact run, what the search and winner "means" are: the experiment's metric in
+    /// its own units (lower or higher is better, as `artifact.yaml` says). Nil for profile runs,
+    /// whose means are scores in [0, 1].
+    public var artifactMetric: String? = nil
 }

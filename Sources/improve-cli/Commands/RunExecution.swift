@@ -104,10 +104,15 @@ struct RunExecution {
             "verdict: \(outcome.verdict.rawValue.uppercased())",
         ]
         lines += outcome.reasons.map { "  - \($0)" }
-        lines.append("search (validation): baseline \(pct(outcome.baselineSearchMean)) → winner \(pct(outcome.winnerSearchMean))")
-        lines.append("holdout:             baseline \(pct(outcome.baselineHoldoutMean)) → winner \(pct(outcome.winnerHoldoutMean))")
+        if let metric = outcome.artifactMetric {
+            let number = { (value: Double) in value == value.rounded() ? String(Int(value)) : String(format: "%.4g", value) }
+            lines.append("metric (\(metric)): baseline \(number(outcome.baselineSearchMean)) → best \(number(outcome.winnerSearchMean))")
+        } else {
+            lines.append("search (validation): baseline \(pct(outcome.baselineSearchMean)) → winner \(pct(outcome.winnerSearchMean))")
+            lines.append("holdout:             baseline \(pct(outcome.baselineHoldoutMean)) → winner \(pct(outcome.winnerHoldoutMean))")
+        }
         lines.append("\(outcome.proposals) proposals, \(outcome.candidates) candidates, \(outcome.metricCalls) metric calls, \(outcome.usage.totalTokens) tokens, $\(String(format: "%.4f", outcome.usage.cost)); stopped: \(outcome.stopReason)")
-        if let written = outcome.writtenProfile { lines.append("new profile: \(written)") }
+        if let written = outcome.writtenProfile { lines.append("\(outcome.artifactMetric == nil ? "new profile" : "new version"): \(written)") }
         lines.append("audit:       \(outcome.auditRecord)")
         lines.append("report:      \(outcome.report)")
         Swift.print(lines.joined(separator: "\n"))
@@ -119,6 +124,8 @@ struct RunExecution {
             Terminal.note("joined run \(runID): it already finished; nothing is spent again")
         case .started(let runID, let search, let holdout):
             Terminal.note("run \(runID): \(search) search items, \(holdout) holdout items")
+        case .startedArtifact(let runID, let file, let attempts):
+            Terminal.note("run \(runID): autoresearch on \(file), up to \(attempts) attempts")
         case .search(let progress, let budget):
             let limit = budget.metricCalls.map { "/\($0)" } ?? ""
             let fraction = budget.metricCalls.map { Double(progress.spend.metricCalls) / Double(max($0, 1)) }
