@@ -39,4 +39,12 @@ public final class KillSwitch: @unchecked Sendable {
         }
         if let (target, signal) = victim { kill(target, signal) }
     }
+
+    /// `responder`, counting each completion request toward the pending signal first.
+    public func counting(_ responder: @escaping StubModelServer.Responder) -> StubModelServer.Responder {
+        { request in
+            self.requestArrived()
+            return responder(request)
+        }
+    }
 }

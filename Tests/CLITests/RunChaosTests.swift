@@ -25,10 +25,7 @@ import Testing
 
         // The same run, killed again and again.
         let killSwitch = KillSwitch()
-        let server = try await StubModelServer.start { request in
-            killSwitch.requestArrived()
-            return responder(request)
-        }
+        let server = try await StubModelServer.start(responder: killSwitch.counting(responder))
         let profile = try Fixtures.copyOfProfile("sentiment")
         let work = profile.deletingLastPathComponent()
         let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString, "IMPROVE_STEP_LEASE_SECONDS": "2"]

@@ -107,10 +107,7 @@ import Testing
     @Test func sigintStopsWithExitFiveAndResumeFinishesTheRun() async throws {
         let responder = ClassifierStub.formatSensitive(labels: try Self.labels())
         let interrupter = KillSwitch()
-        let server = try await StubModelServer.start { request in
-            interrupter.requestArrived()
-            return responder(request)
-        }
+        let server = try await StubModelServer.start(responder: interrupter.counting(responder))
         let profile = try Fixtures.copyOfProfile("sentiment")
         let work = profile.deletingLastPathComponent()
         let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString]

@@ -91,14 +91,8 @@ public struct PersonaDialogue: Sendable {
                     let response = try await simulator.complete(ChatRequest(model: model, messages: simulatorMessages(persona, transcript.messages)))
                     transcript.simulatorUsage = transcript.simulatorUsage + response.usage
                     said = response.text
-                } catch let error as CancellationError {
-                    throw error
-                } catch let error as StoreError {
-                    throw error
-                } catch let error as ModelError {
-                    if case .notAllowed = error { throw error }
-                    return failed(transcript, .simulatorError, error)
                 } catch {
+                    if Self.endsTheEvaluation(error) { throw error }
                     return failed(transcript, .simulatorError, error)
                 }
             }
@@ -120,14 +114,8 @@ public struct PersonaDialogue: Sendable {
                 transcript.agentUsage = transcript.agentUsage + response.usage
                 transcript.messages.append(.assistant(response.text.trimmingCharacters(in: .whitespacesAndNewlines)))
                 transcript.agentTurns += 1
-            } catch let error as CancellationError {
-                throw error
-            } catch let error as StoreError {
-                throw error
-            } catch let error as ModelError {
-                if case .notAllowed = error { throw error }
-                return failed(transcript, .agentError, error)
             } catch {
+                if Self.endsTheEvaluation(error) { throw error }
                 return failed(transcript, .agentError, error)
             }
         }
@@ -141,6 +129,16 @@ public struct PersonaDialogue: Sendable {
             messages.append(message.role == .user ? .assistant(message.content) : .user(message.content))
         }
         return messages
+    }
+
+    /// Errors that stop the whole evaluation instead of failing one dialogue: a cancelled run,
+    /// the step store, and a model the policy does not allow.
+    static func endsTheEvaluation(_ error: any Error) -> Bool {
+        switch error {
+        case is CancellationError, is StoreError: return true
+        case ModelError.notAllowed: return true
+        default: return false
+        }
     }
 
     private func failed(_ transcript: PersonaTranscript, _ end: DialogueEnd, _ error: any Error) -> PersonaTranscript {

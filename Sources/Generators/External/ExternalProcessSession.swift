@@ -57,28 +57,32 @@ final class ExternalProcessSession: @unchecked Sendable {
 
     private func exchangeBlocking(_ line: String) throws -> String {
         if process?.isRunning != true {
-            if started {
-                guard restartsLeft > 0 else { throw crashError() }
-                restartsLeft -= 1
-            }
+            if started { try useRestart() }
             try launch()
         }
         do {
-            try write(line + "\n")
-            return try readLine()
-        } catch let error as ProcessDied {
+            return try send(line)
+        } catch is ProcessDied {
             // It died while we talked to it: one restart per run, then the message again.
-            _ = error
-            guard restartsLeft > 0 else { throw crashError() }
-            restartsLeft -= 1
+            try useRestart()
             try launch()
             do {
-                try write(line + "\n")
-                return try readLine()
+                return try send(line)
             } catch is ProcessDied {
                 throw crashError()
             }
         }
+    }
+
+    /// Takes the run's one restart, or reports the crash when it was used.
+    private func useRestart() throws {
+        guard restartsLeft > 0 else { throw crashError() }
+        restartsLeft -= 1
+    }
+
+    private func send(_ line: String) throws -> String {
+        try write(line + "\n")
+        return try readLine()
     }
 
     private struct ProcessDied: Error {}
