@@ -87,4 +87,32 @@ struct StoreOpeningTests {
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(!FileManager.default.fileExists(atPath: dir.path("missing")))
     }
+
+    /// The last connection to close a WAL store checkpoints it under an exclusive lock; a store
+    /// opened in that moment (a resumed run right after a failed one) must wait, not fail.
+    @Test func openingWaitsForALockHeldByAnotherConnection() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("improve.sqlite")
+        _ = try SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "w1")
+
+        var holding = Configuration()
+        holding.allowsUnsafeTransactions = true
+        let holder = try DatabaseQueue(path: path, configuration: holding)
+        try holder.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE")
+        }
+        // The holder lets go a moment later; the opener is already waiting on the lock by then
+        // (an opener without a busy timeout fails at once, whenever the release happens).
+        let released = DispatchSemaphore(value: 0)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) {
+            try? holder.writeWithoutTransaction { db in
+                try db.execute(sql: "COMMIT; PRAGMA locking_mode = NORMAL; SELECT count(*) FROM runs")
+            }
+            try? holder.close()
+            released.signal()
+        }
+        let store = try SQLiteRunStore(path: path, mode: .readOnly)
+        #expect(try store.listRuns(limit: 10).count == 1)
+        released.wait()
+    }
 }

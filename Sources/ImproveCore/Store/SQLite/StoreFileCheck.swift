@@ -38,6 +38,10 @@ enum StoreFileCheck {
     private static func inspectTables(path: String) throws -> Finding {
         var configuration = Configuration()
         configuration.readonly = true
+        // Another process (or a store being closed in this one) may hold the lock for a moment:
+        // the last connection to close a WAL database checkpoints it under an exclusive lock.
+        // Without a timeout, that moment made opening the store fail with "database is locked".
+        configuration.busyMode = .timeout(10)
         configuration.label = "improve.store.check"
         let tables: [String]
         let migrations: Set<String>
