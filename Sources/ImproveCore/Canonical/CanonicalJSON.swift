@@ -6,7 +6,7 @@ import Foundation
 /// escaping vary across platforms and releases), so content hashes use this encoder instead.
 /// The rules, pinned by test vectors:
 /// - object keys sorted by their UTF-8 bytes; no whitespace anywhere;
-/// - integral numbers with magnitude below 2^53 written as integers (`-0` as `0`); other finite
+/// - integral numbers with magnitude below 10^16 written as integers (`-0` as `0`); other finite
 ///   numbers in the shortest round-trip form with a lower-case exponent without padding
 ///   (`1e-7`, `1.5e+300`); NaN and infinities refused;
 /// - strings escape `"` and `\`, use `\b \f \n \r \t` and `\u00XX` (lower-case hex) for the
@@ -68,7 +68,10 @@ public enum CanonicalJSON {
     /// Formats a finite number by the rules in the type's documentation.
     public static func format(_ number: Double) throws -> String {
         guard number.isFinite else { throw NonFiniteNumber(value: number) }
-        if number == number.rounded(), abs(number) < 9_007_199_254_740_992 {
+        // Below 10^16 every integral Double is exact as an Int64. Swift's own description
+        // switches between "9007199254740992.0" and "9.999999999999998e+15" inside that range,
+        // so the integer spelling is forced up to where the exponent form takes over.
+        if number == number.rounded(), abs(number) < 1e16 {
             return String(Int64(number))
         }
         var text = "\(number)"
