@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import Generators
 import ImproveTestSupport
 import Testing
 @testable import Improve
@@ -35,6 +36,14 @@ import Testing
         }
     }
 
+    /// Collects progress notes from whichever thread reports them.
+    final class Notes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var notes: [ImproveProgress] = []
+        func append(_ note: ImproveProgress) { lock.withLock { notes.append(note) } }
+        var all: [ImproveProgress] { lock.withLock { notes } }
+    }
+
     static func setUp() throws -> (inputs: ArtifactInputs, store: SQLiteRunStore, storePath: String) {
         let profile = try Fixtures.copyOfProfile("compressor")
         let storePath = profile.deletingLastPathComponent().appendingPathComponent("store.sqlite").path
@@ -45,7 +54,10 @@ import Testing
         let (inputs, store, _) = try Self.setUp()
         let original = try Data(contentsOf: inputs.spec.fileURL)
         let model = Model(reply: Self.lzma)
-        let outcome = try await improveArtifact(inputs, options: ImproveOptions(surface: .artifact, auditKey: Data("k".utf8)), store: store, models: model.access)
+        let notes = Notes()
+        let outcome = try await improveArtifact(
+            inputs, options: ImproveOptions(surface: .artifact, auditKey: Data("k".utf8)), store: store, models: model.access,
+            progress: { notes.append($0) })
 
         #expect(outcome.verdict == .ship, "\(outcome.reasons)")
         #expect(outcome.winnerSearchMean < outcome.baselineSearchMean)
@@ -57,7 +69,14 @@ import Testing
         let report = try String(contentsOfFile: outcome.report, encoding: .utf8)
         #expect(report.contains("**Verdict: SHIP**"))
         let tsv = URL(fileURLWithPath: outcome.auditRecord).deletingLastPathComponent().appendingPathComponent("attempts.tsv")
-        #expect(try String(contentsOf: tsv, encoding: .utf8).split(separator: "\n").count == 1 + 3 + inputs.spec.maxAttempts)
+        let rows = try String(contentsOf: tsv, encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(rows.count == 3 + inputs.spec.maxAttempts)
+        // Every logged attempt was reported as it happened, in the order of the log.
+        let reported = notes.all.compactMap { note -> Attempt? in
+            guard case .artifactAttempt(let attempt, let total) = note, total == inputs.spec.maxAttempts else { return nil }
+            return attempt
+        }
+        #expect(reported.map(\.tsvLine) == rows.map(String.init))
 
         // The same inputs again: the finished run is joined and nothing is called or run.
         let callsBefore = model.calls

@@ -62,8 +62,13 @@ public struct AutoresearchRunner: Sendable {
     public let recordInGit: Bool
     /// How many previous attempts the prompt shows.
     public let historyShown: Int
+    /// Told of every attempt as soon as it is logged (a long experiment is otherwise silent).
+    public let onAttempt: (@Sendable (Attempt) -> Void)?
 
-    public init(spec: ArtifactSpec, model: ModelSpec, runID: String, logURL: URL, journal: (any StepJournal)? = nil, recordInGit: Bool = true, historyShown: Int = 6) {
+    public init(
+        spec: ArtifactSpec, model: ModelSpec, runID: String, logURL: URL, journal: (any StepJournal)? = nil, recordInGit: Bool = true,
+        historyShown: Int = 6, onAttempt: (@Sendable (Attempt) -> Void)? = nil
+    ) {
         self.spec = spec
         self.model = model
         self.runID = runID
@@ -71,6 +76,7 @@ public struct AutoresearchRunner: Sendable {
         self.journal = journal
         self.recordInGit = recordInGit
         self.historyShown = historyShown
+        self.onAttempt = onAttempt
     }
 
     public func run(client: any ModelClient) async throws -> AutoresearchResult {
@@ -83,6 +89,7 @@ public struct AutoresearchRunner: Sendable {
         func record(_ attempt: Attempt) throws {
             attempts.append(attempt)
             try log.append(attempt)
+            onAttempt?(attempt)
         }
 
         var baseline: [Double] = []

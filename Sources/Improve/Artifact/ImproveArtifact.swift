@@ -57,8 +57,11 @@ struct ArtifactRun {
         let directory = options.outputDirectory ?? inputs.directory.appendingPathComponent("runs").appendingPathComponent(run.id)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let progress = self.progress
+            let total = inputs.spec.maxAttempts
             let runner = AutoresearchRunner(
-                spec: inputs.spec, model: inputs.profile.model, runID: run.id, logURL: directory.appendingPathComponent("attempts.tsv"), journal: journal)
+                spec: inputs.spec, model: inputs.profile.model, runID: run.id, logURL: directory.appendingPathComponent("attempts.tsv"), journal: journal,
+                onAttempt: { attempt in progress?(.artifactAttempt(attempt, of: total)) })
             let result = try await runner.run(client: counting)
             let outcome = try write(result, runID: run.id, joined: joined, directory: directory, client: counting)
             try store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)

@@ -28,6 +28,8 @@ public enum ImproveProgress: Sendable {
     case started(runID: String, searchItems: Int, holdoutItems: Int)
     /// An autoresearch run began on `file`, with up to `attempts` edits.
     case startedArtifact(runID: String, file: String, attempts: Int)
+    /// An autoresearch attempt (number 0: a baseline run) was logged, out of `of` attempts.
+    case artifactAttempt(Attempt, of: Int)
     case search(SearchProgress, budget: Budget)
     case holdout(done: Int, total: Int)
     case warning(String)

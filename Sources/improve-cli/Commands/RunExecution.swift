@@ -126,6 +126,10 @@ struct RunExecution {
             Terminal.note("run \(runID): \(search) search items, \(holdout) holdout items")
         case .startedArtifact(let runID, let file, let attempts):
             Terminal.note("run \(runID): autoresearch on \(file), up to \(attempts) attempts")
+        case .artifactAttempt(let attempt, let total):
+            let metric = attempt.metric.map { String(format: "%.6g", $0) } ?? "–"
+            let which = attempt.number == 0 ? "baseline" : "attempt \(attempt.number)/\(total)"
+            Terminal.note("\(which): \(attempt.status.rawValue), metric \(metric): \(attempt.description.prefix(120))")
         case .search(let progress, let budget):
             let limit = budget.metricCalls.map { "/\($0)" } ?? ""
             let fraction = budget.metricCalls.map { Double(progress.spend.metricCalls) / Double(max($0, 1)) }
