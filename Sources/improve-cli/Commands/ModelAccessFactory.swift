@@ -21,27 +21,12 @@ enum ModelAccessFactory {
         case .recordMissing: mode = .recordMissing
         }
         // One cassette client per model, so every role's calls share one loaded file.
-        let cache = ClientCache()
+        let cassettes = CreatedOnce<any ModelClient>()
         let file = URL(fileURLWithPath: cassettePath)
         return ModelAccess(isStubOrReplay: mode == .replayOnly) { spec in
-            try cache.client(for: spec.qualifiedName) {
+            try cassettes.value(for: spec.qualifiedName) {
                 try CassetteModelClient(inner: try registry.client(for: spec), file: file, mode: mode)
             }
-        }
-    }
-}
-
-/// Memoises clients by model name.
-final class ClientCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var clients: [String: any ModelClient] = [:]
-
-    func client(for key: String, make: () throws -> any ModelClient) throws -> any ModelClient {
-        try lock.withLock {
-            if let existing = clients[key] { return existing }
-            let created = try make()
-            clients[key] = created
-            return created
         }
     }
 }

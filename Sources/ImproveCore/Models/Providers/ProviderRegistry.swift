@@ -10,7 +10,7 @@ public final class ProviderRegistry: Sendable {
     /// The providers.yaml that was read, if one was found.
     public let sourceFile: URL?
     private let environment: [String: String]
-    private let limiters: LimiterTable
+    private let limiters: CreatedOnce<ConcurrencyLimiter>
 
     /// A registry over `providers` (the built-ins by default) reading keys and URL overrides
     /// from `environment`.
@@ -21,7 +21,7 @@ public final class ProviderRegistry: Sendable {
         self.providers = providers
         self.sourceFile = sourceFile
         self.environment = environment
-        self.limiters = LimiterTable()
+        self.limiters = CreatedOnce()
     }
 
     /// Reads the first existing `providers.yaml` among `searching` (files, or directories that
@@ -70,25 +70,10 @@ public final class ProviderRegistry: Sendable {
             apiKey = value
         }
         let url = try baseURL(for: config)
-        let limiter = limiters.limiter(for: config)
+        let limiter = limiters.value(for: config.name) { ConcurrencyLimiter(limit: config.concurrency) }
         switch config.kind {
         case .openai: return OpenAICompatibleClient(config: config, baseURL: url, apiKey: apiKey, limiter: limiter, retry: retry)
         case .anthropic: return AnthropicClient(config: config, baseURL: url, apiKey: apiKey, limiter: limiter, retry: retry)
-        }
-    }
-}
-
-/// One limiter per provider name, created on first use.
-final class LimiterTable: @unchecked Sendable {
-    private let lock = NSLock()
-    private var table: [String: ConcurrencyLimiter] = [:]
-
-    func limiter(for config: ProviderConfig) -> ConcurrencyLimiter {
-        lock.withLock {
-            if let existing = table[config.name] { return existing }
-            let limiter = ConcurrencyLimiter(limit: config.concurrency)
-            table[config.name] = limiter
-            return limiter
         }
     }
 }
