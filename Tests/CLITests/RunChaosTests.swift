@@ -58,5 +58,13 @@ import Testing
         print("cli chaos: \(kills) SIGKILLs, \(server.completionRequests.count) requests vs \(referenceTotal) uninterrupted, \(extra) repeated")
         #expect(extra <= kills * 2, "\(extra) repeated paid calls over \(kills) kills")
         #expect(server.completionRequests.count <= referenceTotal + kills * 2)
+        // `show` flags every repeated call: each was re-claimed after the kill that cut it short.
+        let runID = try #require(outcome["runID"]?.stringValue)
+        let shown = try await CLIProcess.run(["show", runID, "--store", "store.sqlite", "--json"], in: work)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let summary = try decoder.decode(RunSummary.self, from: Data(shown.stdout.utf8))
+        #expect(summary.reattemptedPaidSteps >= extra, "\(summary.reattemptedPaidSteps) re-claimed paid steps")
+        print("cli chaos: show flags \(summary.reattemptedPaidSteps) re-claimed paid steps")
     }
 }

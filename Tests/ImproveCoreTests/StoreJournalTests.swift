@@ -93,6 +93,8 @@ struct StoreJournalTests {
         #expect(lapsing.attempts == 2)
         #expect(lapsing.workerID == "survivor")
         #expect(steps.first { $0.checkpoint == "live#1" }?.workerID == "crashed")
+        // The retaken call is flagged: the crashed worker's attempt may have been paid unrecorded.
+        #expect(try other.summary(runID: runID, lastEvents: 0).reattemptedPaidSteps == 1)
     }
 
     @Test func aWaitingJournalTakesOverOnceTheLeaseLapses() async throws {

@@ -105,14 +105,22 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var candidates: Int
     public var evaluations: Int
     public var lastEvents: [Event]
+    /// Paid steps (model and scorer calls) claimed more than once: after a crash, a lapsed
+    /// lease or a failure. The ledger holds one row per completed step, so an earlier attempt
+    /// cut short in flight may have been charged by the provider without a row of its own.
+    public var reattemptedPaidSteps: Int
 
-    public init(run: RunRecord, steps: [StepCount], ledgerByModel: [String: Usage], candidates: Int, evaluations: Int, lastEvents: [Event]) {
+    public init(
+        run: RunRecord, steps: [StepCount], ledgerByModel: [String: Usage], candidates: Int, evaluations: Int, lastEvents: [Event],
+        reattemptedPaidSteps: Int = 0
+    ) {
         self.run = run
         self.steps = steps
         self.ledgerByModel = ledgerByModel
         self.candidates = candidates
         self.evaluations = evaluations
         self.lastEvents = lastEvents
+        self.reattemptedPaidSteps = reattemptedPaidSteps
     }
 }
 

@@ -53,6 +53,10 @@ struct ShowCommand: ParsableCommand {
             rows.append(["total", String(run.spent.inputTokens), String(run.spent.outputTokens), StoreAccess.cost(run.spent.cost)])
             print(indent(StoreAccess.table(rows)))
         }
+        if summary.reattemptedPaidSteps > 0 {
+            print("  \(summary.reattemptedPaidSteps) paid steps were claimed more than once (after a crash, lapsed lease or failure);")
+            print("  an attempt cut short in flight may have been charged by the provider without a ledger row.")
+        }
         print("\ncandidates \(summary.candidates), evaluations \(summary.evaluations)")
         if !summary.lastEvents.isEmpty {
             print("\nlast events")

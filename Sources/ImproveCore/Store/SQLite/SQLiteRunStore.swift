@@ -294,7 +294,12 @@ public final class SQLiteRunStore: RunStore {
                     sequence: row["sequence"], kind: row["kind"], payload: try StoreCoding.json(row["payload_json"] as String),
                     at: StoreCoding.date(row["at"]))
             }
-            return RunSummary(run: run, steps: steps, ledgerByModel: ledger, candidates: candidates, evaluations: evaluations, lastEvents: events)
+            let reattempted = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM steps WHERE run_id = ? AND attempts > 1 AND kind IN (?, ?)",
+                arguments: [runID, StepKind.modelCall.rawValue, StepKind.scorer.rawValue]) ?? 0
+            return RunSummary(
+                run: run, steps: steps, ledgerByModel: ledger, candidates: candidates, evaluations: evaluations, lastEvents: events,
+                reattemptedPaidSteps: reattempted)
         }
     }
 }
