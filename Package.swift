@@ -46,7 +46,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "improve-bench",
-            dependencies: ["Improve", "ImproveTestSupport"],
+            dependencies: ["Improve", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/improve-bench",
             swiftSettings: strict
         ),

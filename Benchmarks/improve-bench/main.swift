@@ -3,6 +3,8 @@
 // usage: improve-bench store [steps] [model-calls]
 //
 //   claim+complete   sequential journal steps with a ledger row each, on a WAL file store
+//   sqlite floor     the same SQL per step issued straight through GRDB: what SQLite alone
+//                    costs here, so the journal's own overhead is a ratio from one run
 //   replay           the same steps looked up again by a new journal (a resumed run)
 //   disk             bytes of the store file (after a WAL checkpoint) per 10,000 steps
 //   journal share    model calls against a loopback stub answering after 50 ms, raw and
@@ -11,6 +13,7 @@
 // Build it in release mode for meaningful figures:
 //   swift build -c release --product improve-bench && .build/release/improve-bench store
 import Foundation
+import GRDB
 import ImproveCore
 import ImproveTestSupport
 
@@ -25,6 +28,35 @@ func fail(_ message: String) -> Never {
 
 func spec(_ key: String) -> RunSpec {
     RunSpec(dedupeKey: key, seed: 1, profileName: "bench", profileHash: "bench", surface: "prompt", generator: "bench", config: [:], policy: [:])
+}
+
+/// The journal's two transactions per step (claim: a conflict-free insert; complete: a guarded
+/// update and the ledger row) issued straight through GRDB on the same file: SQLite's own cost.
+func bareTransactionPairs(path: String, runID: String, steps: Int, clock: ContinuousClock) throws -> Double {
+    var configuration = Configuration()
+    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+    let database = try DatabaseQueue(path: path, configuration: configuration)
+    defer { try? database.close() }
+    let started = clock.now
+    for index in 0..<steps {
+        let checkpoint = "floor-\(index)#1"
+        let stepID: Int64 = try database.write { db in
+            try db.cachedStatement(sql: """
+                INSERT INTO steps (run_id, checkpoint, kind, signature_hash, signature_json, state, worker_id, lease_expires_at, attempts, created_at, updated_at)
+                VALUES (?, ?, 'model_call', 'h', '{}', 'running', 'bench', 0, 1, 0, 0) ON CONFLICT (run_id, checkpoint) DO NOTHING
+                """).execute(arguments: [runID, checkpoint])
+            return db.lastInsertedRowID
+        }
+        try database.write { db in
+            try db.cachedStatement(sql: "UPDATE steps SET state = 'completed', result_json = ?, updated_at = 0 WHERE id = ? AND state != 'completed'")
+                .execute(arguments: [Data("answer-\(index)".utf8), stepID])
+            try db.cachedStatement(sql: """
+                INSERT INTO ledger (run_id, checkpoint, step_id, model, input_tokens, output_tokens, cost, created_at)
+                VALUES (?, ?, ?, 'local/bench', 40, 2, 0, 0)
+                """).execute(arguments: [runID, checkpoint, stepID])
+        }
+    }
+    return seconds(clock.now - started)
 }
 
 func storeBenchmark(steps: Int, modelCalls: Int) async throws {
@@ -47,6 +79,13 @@ func storeBenchmark(steps: Int, modelCalls: Int) async throws {
     }
     let writeSeconds = seconds(clock.now - started)
     print(String(format: "claim+complete: %d steps in %.2f s = %.0f pairs/s (%.3f ms each)", steps, writeSeconds, Double(steps) / writeSeconds, writeSeconds * 1000 / Double(steps)))
+
+    // 1b. the floor: the same two transactions per step straight through GRDB, no journal.
+    // A file of its own, so the disk figure below counts journal steps only.
+    let floorPath = directory.appendingPathComponent("floor.sqlite").path
+    let floorRun = try SQLiteRunStore(path: floorPath).openRun(spec("bench-floor"), workerID: "bench").run.id
+    let floorSeconds = try bareTransactionPairs(path: floorPath, runID: floorRun, steps: steps, clock: clock)
+    print(String(format: "sqlite floor: %d bare claim+complete transaction pairs in %.2f s = %.0f pairs/s; the journal costs %.2fx the floor", steps, floorSeconds, Double(steps) / floorSeconds, writeSeconds / floorSeconds))
 
     // 2. replay by a new journal, as a resumed run does.
     let resumed = try store.journal(runID: runID, workerID: "bench-resumed")

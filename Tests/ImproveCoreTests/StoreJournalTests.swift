@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import ImproveCore
 import Testing
 
@@ -95,6 +96,43 @@ struct StoreJournalTests {
         #expect(steps.first { $0.checkpoint == "live#1" }?.workerID == "crashed")
         // The retaken call is flagged: the crashed worker's attempt may have been paid unrecorded.
         #expect(try other.summary(runID: runID, lastEvents: 0).reattemptedPaidSteps == 1)
+    }
+
+    @Test func aLongBodyKeepsItsClaimPastTheFirstLease() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("improve.sqlite")
+        let runID = try SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "setup").run.id
+        let lease = 1.0
+        let journal = try SQLiteRunStore(path: path, leaseDuration: lease).stepJournal(runID: runID, workerID: "slow")
+        let (release, releaser) = AsyncStream.makeStream(of: Void.self)
+        let signature: JSONValue = ["prompt": "slow"]
+        let slow = Task {
+            try await journal.step(.modelCall, signature: signature, as: Int.self) {
+                for await _ in release { break }
+                return StepOutput(1, charge: LedgerCharge(model: "local/smollm2", inputTokens: 1, outputTokens: 1, cost: 0))
+            }
+        }
+        let reader = try DatabaseQueue(path: path)
+        func expiry() throws -> Double? {
+            try reader.read { try Double.fetchOne($0, sql: "SELECT lease_expires_at FROM steps WHERE state = 'running'") }
+        }
+        #expect(try await eventually { try expiry() != nil })
+        let first = try #require(try expiry())
+        // An expiry beyond first + lease was written after `first`: the original lease has run
+        // out by now, and the step is still held because its journal renewed it.
+        #expect(try await eventually { (try expiry() ?? 0) > first + lease })
+        let other = try SQLiteRunStore(path: path, leaseDuration: 60)
+        let outcome = try await other.claim(.init(
+            runID: runID, checkpoint: try ContentHash.of(signature) + "#1", kind: .modelCall, signatureHash: try ContentHash.of(signature),
+            signatureJSON: try CanonicalJSON.string(signature), workerID: "other"))
+        guard case .wait = outcome else {
+            Issue.record("a renewed lease was taken over: \(outcome)")
+            releaser.finish()
+            return
+        }
+        releaser.finish()
+        #expect(try await slow.value == 1)
+        #expect(journal.executedBodies == 1)
     }
 
     @Test func aWaitingJournalTakesOverOnceTheLeaseLapses() async throws {

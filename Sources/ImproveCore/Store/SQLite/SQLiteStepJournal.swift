@@ -22,9 +22,11 @@ public final class SQLiteStepJournal: StepJournal, @unchecked Sendable {
     /// replay path; any other step goes straight to the claim, which also replays a step that
     /// another worker completed meanwhile. A fresh run thus pays two transactions per step, not three.
     private let completedAtStart: Set<String>
+    private let leases: LeaseKeeper
 
     init(store: SQLiteRunStore, runID: String, workerID: String, completedAtStart: Set<String>) {
         self.store = store
+        self.leases = LeaseKeeper(store: store)
         self.runID = runID
         self.workerID = workerID
         self.completedAtStart = completedAtStart
@@ -72,40 +74,22 @@ public final class SQLiteStepJournal: StepJournal, @unchecked Sendable {
         _ claim: StepClaim, body: @escaping @Sendable () async throws -> StepOutput<Value>
     ) async throws -> Value {
         lock.withLock { bodiesRun += 1 }
-        let renewal = leaseRenewal(for: claim)
-        defer { renewal.cancel() }
+        leases.hold(claim)
         let output: StepOutput<Value>
         do {
             output = try await body()
         } catch {
-            renewal.cancel()
+            leases.release(claim)
             try? await store.fail(claim, message: String(describing: error), cancelled: error is CancellationError)
             throw error
         }
-        renewal.cancel()
+        leases.release(claim)
         let bytes = try StoreCoding.encodeResult(output.value)
         switch try await store.complete(claim, runID: runID, workerID: workerID, result: bytes, charge: output.charge) {
         case .accepted:
             return output.value
         case .replay(let stored):
             return try StoreCoding.decodeResult(stored, as: Value.self)
-        }
-    }
-
-    /// Renews the lease every third of its duration while a body runs, so a slow model call is
-    /// not taken over by another worker.
-    private func leaseRenewal(for claim: StepClaim) -> Task<Void, Never> {
-        let store = store
-        let interval = UInt64(max(0.001, store.leaseDuration / 3) * 1_000_000_000)
-        return Task {
-            while !Task.isCancelled {
-                do {
-                    try await Task.sleep(nanoseconds: interval)
-                    try await store.renew(claim)
-                } catch {
-                    return
-                }
-            }
         }
     }
 }

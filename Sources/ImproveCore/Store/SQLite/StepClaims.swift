@@ -52,22 +52,29 @@ extension SQLiteRunStore {
     }
 
     /// Claims the step, or reports that it completed or is held by a live lease.
+    ///
+    /// A fresh step (the common case) is one conflict-free insert; only a checkpoint that exists
+    /// already is read and judged.
     func claim(_ request: StepRequest) async throws -> ClaimOutcome {
         let lease = leaseDuration
         return try writeNow { db in
             let now = StoreCoding.now()
+            try db.cachedStatement(sql: """
+                    INSERT INTO steps (run_id, checkpoint, kind, signature_hash, signature_json, state, worker_id,
+                                       lease_expires_at, attempts, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, 'running', ?, ?, 1, ?, ?)
+                    ON CONFLICT (run_id, checkpoint) DO NOTHING
+                    """).execute(
+                arguments: [request.runID, request.checkpoint, request.kind.rawValue, request.signatureHash,
+                            request.signatureJSON, request.workerID, now + lease, now, now])
+            if db.changesCount == 1 {
+                return .claimed(StepClaim(stepID: db.lastInsertedRowID, attempt: 1, checkpoint: request.checkpoint))
+            }
             guard let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT id, state, signature_hash, result_json, worker_id, lease_expires_at, attempts FROM steps WHERE run_id = ? AND checkpoint = ?"),
                 arguments: [request.runID, request.checkpoint])
             else {
-                try db.cachedStatement(sql: """
-                        INSERT INTO steps (run_id, checkpoint, kind, signature_hash, signature_json, state, worker_id,
-                                           lease_expires_at, attempts, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, 'running', ?, ?, 1, ?, ?)
-                        """).execute(
-                    arguments: [request.runID, request.checkpoint, request.kind.rawValue, request.signatureHash,
-                                request.signatureJSON, request.workerID, now + lease, now, now])
-                return .claimed(StepClaim(stepID: db.lastInsertedRowID, attempt: 1, checkpoint: request.checkpoint))
+                throw StoreError.stepFailed(checkpoint: request.checkpoint, message: "the step could neither be inserted nor found (was run \(request.runID) deleted?)")
             }
             try Self.checkSignature(row, request)
             let state: String = row["state"]
@@ -105,12 +112,15 @@ extension SQLiteRunStore {
     func complete(_ claim: StepClaim, runID: String, workerID: String, result: Data, charge: LedgerCharge?) async throws -> CompletionOutcome {
         try writeNow { db in
             let now = StoreCoding.now()
-            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, result_json FROM steps WHERE id = ?"), arguments: [claim.stepID])
-            if let row, row["state"] == "completed" {
-                return .replay(row["result_json"] ?? Data())
-            }
-            try db.cachedStatement(sql: "UPDATE steps SET state = 'completed', result_json = ?, error = NULL, worker_id = ?, lease_expires_at = NULL, updated_at = ? WHERE id = ?").execute(
+            try db.cachedStatement(sql: "UPDATE steps SET state = 'completed', result_json = ?, error = NULL, worker_id = ?, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state != 'completed'").execute(
                 arguments: [result, workerID, now, claim.stepID])
+            guard db.changesCount == 1 else {
+                let stored = try Data.fetchOne(db.cachedStatement(sql: "SELECT result_json FROM steps WHERE id = ?"), arguments: [claim.stepID])
+                guard let stored else {
+                    throw StoreError.stepFailed(checkpoint: claim.checkpoint, message: "its row is gone, so its result cannot be stored (was run \(runID) deleted?)")
+                }
+                return .replay(stored)
+            }
             if let charge {
                 try db.cachedStatement(sql: """
                         INSERT INTO ledger (run_id, checkpoint, step_id, model, input_tokens, output_tokens, cost, created_at)
@@ -133,7 +143,7 @@ extension SQLiteRunStore {
     }
 
     /// Extends our lease while a long body runs; a no-op once the claim is gone.
-    func renew(_ claim: StepClaim) async throws {
+    func renew(_ claim: StepClaim) throws {
         let lease = leaseDuration
         try writeNow { db in
             let now = StoreCoding.now()
