@@ -106,10 +106,15 @@ struct HTTPTransport: Sendable {
         // The completion-handler API, not `session.data(for:)`: FoundationNetworking cancels an
         // async data task from inside Swift's task-status lock and takes the session's queue,
         // while the session's queue resumes the continuation under that queue and needs the
-        // same lock — a timeout racing a completion deadlocked. Here every cancel is
-        // dispatched, so no lock is held when URLSession is called.
+        // same lock — a timeout racing a completion deadlocked.
+        //
+        // A timed-out or cancelled request is abandoned, never `cancel()`ed: FoundationNetworking's
+        // cancel checks the task is running, then reports the failure later on its own queue,
+        // and a completion landing in between has already removed the task from the session's
+        // registry — a fatal error that killed `improve-cli` on Ctrl-C. An abandoned request ends
+        // when the server answers or closes; its answer is ignored (and, if paid, its step is
+        // retried, which `improve-cli show` flags).
         let race = FirstResult<SentReply>()
-        let task = DataTaskBox()
         let reply = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<SentReply, any Error>) in
                 race.install(continuation)
@@ -122,16 +127,13 @@ struct HTTPTransport: Sendable {
                         race.finish(.failure(URLError(.badServerResponse)))
                     }
                 }
-                task.set(dataTask)
                 dataTask.resume()
                 DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) {
                     race.finish(.failure(URLError(.timedOut)))
-                    task.cancel()
                 }
             }
         } onCancel: {
             race.finish(.failure(CancellationError()))
-            DispatchQueue.global().async { task.cancel() }
         }
         return (reply.data, reply.response)
     }
@@ -140,15 +142,6 @@ struct HTTPTransport: Sendable {
     private struct SentReply: @unchecked Sendable {
         let data: Data
         let response: URLResponse
-    }
-
-    /// The data task, handed from the continuation to the timer and the cancellation handler.
-    private final class DataTaskBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var task: URLSessionDataTask?
-
-        func set(_ task: URLSessionDataTask) { lock.withLock { self.task = task } }
-        func cancel() { lock.withLock { task }?.cancel() }
     }
 
     /// The provider's error message when the body has one, else the start of the body.
