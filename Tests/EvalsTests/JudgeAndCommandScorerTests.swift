@@ -73,7 +73,10 @@ import Testing
         #expect(wrong.passed == false)
     }
 
-    @Test func badJSONNonZeroExitAndTimeoutAreErrors() async throws {
+    // The hung command would run for ten minutes: a timeout that fails to kill it (SIGTERM is
+    // blocked in children Foundation spawns) now fails the test instead of passing late.
+    @Test(.timeLimit(.minutes(1)))
+    func badJSONNonZeroExitAndTimeoutAreErrors() async throws {
         do {
             _ = try await scorer("echo not-json").score(output: "x", item: item("a"))
             Issue.record("bad JSON must be an error")
@@ -92,7 +95,7 @@ import Testing
             Issue.record("a score outside [0, 1] must be an error")
         } catch is ScorerError {}
         do {
-            _ = try await scorer("exec sleep 30", timeout: 0.3).score(output: "x", item: item("a"))
+            _ = try await scorer("exec sleep 600", timeout: 0.3).score(output: "x", item: item("a"))
             Issue.record("a hung command must time out")
         } catch let error as ScorerError {
             #expect(error.problem.contains("did not finish"))

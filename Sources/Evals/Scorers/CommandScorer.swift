@@ -72,7 +72,7 @@ enum Subprocess {
             lock.withLock {
                 guard process.isRunning else { return }
                 killed = true
-                process.terminate()
+                ProcessTree.kill(process.processIdentifier)
             }
         }
     }

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import ImproveCore
 
 /// Runs a shell command with a time limit, output going to files (a pipe could fill and
 /// stall the child), and kills the command and everything it started when time runs out.
@@ -64,24 +62,4 @@ final class TimeoutFlag: @unchecked Sendable {
     private var flag = false
     func set() { lock.withLock { flag = true } }
     var value: Bool { lock.withLock { flag } }
-}
-
-/// Kills a process and its descendants (found through /proc on Linux), children first so
-/// none is re-parented out of reach.
-enum ProcessTree {
-    static func kill(_ pid: Int32) {
-        for child in children(of: pid) { kill(child) }
-        _ = Glibc.kill(pid, SIGKILL)
-    }
-
-    static func children(of pid: Int32) -> [Int32] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        return entries.compactMap { Int32($0) }.filter { candidate in
-            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
-                  let close = stat.range(of: ")", options: .backwards) else { return false }
-            // Fields after "(comm)": state, ppid, ...
-            let fields = stat[close.upperBound...].split(separator: " ")
-            return fields.count > 1 && Int32(fields[1]) == pid
-        }
-    }
 }

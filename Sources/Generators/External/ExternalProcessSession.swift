@@ -1,4 +1,5 @@
 import Foundation
+import ImproveCore
 #if canImport(Glibc)
 import Glibc
 #endif
