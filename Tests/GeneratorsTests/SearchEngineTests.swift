@@ -153,6 +153,15 @@ struct SearchEngineTests {
         let shared = SearchSplit(search, mode: .shared, seed: 5)
         #expect(shared.validation == search.items && shared.feedback == search.items)
     }
+
+    @Test("stop reasons read as sentences, with no Swift optionals in them")
+    func stopReasonsReadAsSentences() {
+        #expect(StopReason.budget(needed: 36, left: 11).description == "budget: the next evaluation needed 36 metric calls, 11 were left")
+        #expect(String(describing: StopReason.budget(needed: 8, left: nil)).contains("token or cost limit"))
+        for reason in [StopReason.budget(needed: 1, left: nil), .consecutiveFailures(3), .generatorsExhausted(reason: "none"), .maxIterations(9)] {
+            #expect(!reason.description.contains("Optional") && !reason.description.contains("("), "\(reason.description)")
+        }
+    }
 }
 
 /// Only the system prompt, so a reflection loop has one component to work on.

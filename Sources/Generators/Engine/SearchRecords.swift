@@ -68,6 +68,24 @@ public enum StopReason: Sendable, Codable, Equatable {
     case maxIterations(Int)
 }
 
+extension StopReason: CustomStringConvertible {
+    /// A sentence for people: the CLI summary, the report and the audit record show this.
+    public var description: String {
+        switch self {
+        case .budget(let needed, let left?):
+            return "budget: the next evaluation needed \(needed) metric calls, \(left) were left"
+        case .budget(let needed, nil):
+            return "budget: a token or cost limit was reached before an evaluation of \(needed) metric calls"
+        case .consecutiveFailures(let count):
+            return "\(count) proposals in a row failed"
+        case .generatorsExhausted(let reason):
+            return "the generators had nothing more to propose: \(reason)"
+        case .maxIterations(let count):
+            return "the iteration limit of \(count) was reached"
+        }
+    }
+}
+
 /// Something the caller may want to persist or show while the search runs.
 public enum SearchEvent: Sendable {
     case baseline(ScoredCandidate)
