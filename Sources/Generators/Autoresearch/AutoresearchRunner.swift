@@ -79,10 +79,17 @@ public struct AutoresearchRunner: Sendable {
         self.onAttempt = onAttempt
     }
 
+    /// Reads the artifact file, then runs on its content.
     public func run(client: any ModelClient) async throws -> AutoresearchResult {
         guard let original = try? String(contentsOf: spec.fileURL, encoding: .utf8) else {
             throw AutoresearchError.unreadableFile(spec.fileURL.path)
         }
+        return try await run(original: original, client: client)
+    }
+
+    /// Runs on `original`, the artifact's content as the caller read it (and hashed it for the
+    /// run's identity), so the run and its audit never see two versions of the file.
+    public func run(original: String, client: any ModelClient) async throws -> AutoresearchResult {
         let log = AttemptLog(url: logURL)
         try log.reset()
         var attempts: [Attempt] = []
@@ -163,15 +170,15 @@ public struct AutoresearchRunner: Sendable {
     static func runExperiment(spec: ArtifactSpec, content: String) async throws -> ExperimentRecord {
         let scratch = try ScratchCopy.make(of: spec.directory, file: spec.file, content: content)
         defer { scratch.remove() }
-        let result = try await TimedProcess.run(spec.command, in: scratch.root, timeout: spec.timeoutSeconds)
+        let result = try await TimedProcess.run([spec.command], in: scratch.root, timeout: spec.timeoutSeconds)
         if result.timedOut {
             return ExperimentRecord(metric: nil, failure: "timed out after \(spec.timeoutSeconds) s")
         }
         guard result.exitCode == 0 else {
-            let tail = result.stderr.split(separator: "\n").suffix(3).joined(separator: " | ")
+            let tail = result.stderrText.split(separator: "\n").suffix(3).joined(separator: " | ")
             return ExperimentRecord(metric: nil, failure: "exit code \(result.exitCode)" + (tail.isEmpty ? "" : ": \(tail)"))
         }
-        switch MetricReader.read(spec.metric, stdout: result.stdout, directory: scratch.root) {
+        switch MetricReader.read(spec.metric, stdout: result.stdoutText, directory: scratch.root) {
         case .success(let value): return ExperimentRecord(metric: value, failure: nil)
         case .failure(let error): return ExperimentRecord(metric: nil, failure: error.message)
         }

@@ -14,10 +14,14 @@ public struct ArtifactInputs: Sendable {
     public var profileFile: URL
     public var policy: Policy
     public var policyFile: String
+    /// The artifact file's content, read once: the run's identity, its edits and its audit
+    /// hashes all come from these bytes.
+    public var original: String
 
-    public init(directory: URL, spec: ArtifactSpec, profile: AgentProfile, profileFile: URL, policy: Policy, policyFile: String) {
+    public init(directory: URL, spec: ArtifactSpec, original: String, profile: AgentProfile, profileFile: URL, policy: Policy, policyFile: String) {
         self.directory = directory
         self.spec = spec
+        self.original = original
         self.profile = profile
         self.profileFile = profileFile
         self.policy = policy
@@ -40,17 +44,20 @@ public struct ArtifactInputs: Sendable {
         }
         let profileFile = directory.appendingPathComponent("profile.yaml")
         let policyFile = directory.appendingPathComponent("policy.yaml")
+        let spec = try ArtifactSpecLoader.load(contentsOf: specFile)
+        guard let original = try? String(contentsOf: spec.fileURL, encoding: .utf8) else {
+            throw PreflightError(problem: "\(spec.fileURL.path) (file: in \(specFile.path)) cannot be read as UTF-8 text; name a text file inside \(directory.path)")
+        }
         return ArtifactInputs(
-            directory: directory, spec: try ArtifactSpecLoader.load(contentsOf: specFile),
+            directory: directory, spec: spec, original: original,
             profile: try ProfileLoader.load(contentsOf: profileFile), profileFile: profileFile,
             policy: try PolicyLoader.load(contentsOf: policyFile), policyFile: policyFile.path)
     }
 
     /// Hash of everything that decides the run: the spec, the file's bytes, profile and policy.
     func contentHash() throws -> String {
-        let original = (try? Data(contentsOf: spec.fileURL)) ?? Data()
         let fields: JSONValue = [
-            "spec": try JSONValue(encoding: ArtifactSpecIdentity(spec)), "file": .string(ContentHash.sha256(original)),
+            "spec": try JSONValue(encoding: ArtifactSpecIdentity(spec)), "file": .string(ContentHash.sha256(Data(original.utf8))),
             "profile": .string(profile.contentHash), "policy": .string(try ContentHash.of(policy)),
         ]
         return ContentHash.sha256(try CanonicalJSON.encode(fields))

@@ -62,7 +62,7 @@ struct ArtifactRun {
             let runner = AutoresearchRunner(
                 spec: inputs.spec, model: inputs.profile.model, runID: run.id, logURL: directory.appendingPathComponent("attempts.tsv"), journal: journal,
                 onAttempt: { attempt in progress?(.artifactAttempt(attempt, of: total)) })
-            let result = try await runner.run(client: counting)
+            let result = try await runner.run(original: inputs.original, client: counting)
             let outcome = try write(result, runID: run.id, joined: joined, directory: directory, client: counting)
             try store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
             return outcome
@@ -72,8 +72,7 @@ struct ArtifactRun {
     }
 
     private func write(_ result: AutoresearchResult, runID: String, joined: Bool, directory: URL, client: UsageCountingModelClient) throws -> ImproveOutcome {
-        let original = (try? String(contentsOf: inputs.spec.fileURL, encoding: .utf8)) ?? ""
-        let originalHash = ContentHash.sha256(Data(original.utf8))
+        let originalHash = ContentHash.sha256(Data(inputs.original.utf8))
         let winnerHash = ContentHash.sha256(Data(result.bestContent.utf8))
         let record = ArtifactAuditRecord(
             runID: runID, profileName: inputs.profile.name, spec: inputs.spec, originalHash: originalHash, winnerHash: winnerHash, result: result,

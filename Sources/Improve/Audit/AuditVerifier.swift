@@ -68,29 +68,34 @@ public enum AuditVerifier {
         }
         add("canonicalForm", .pass, "the bytes are the canonical encoding of their content")
         if tree["kind"]?.stringValue == ArtifactAuditRecord.kindName {
-            guard let record = try? tree.decode(as: ArtifactAuditRecord.self), (try? JSONValue(encoding: record)) == tree,
-                  record.format == ArtifactAuditRecord.currentFormat
-            else {
-                add("schema", .fail, "the content is not an artifact audit record of format \(ArtifactAuditRecord.currentFormat) (fields missing, renamed or added)")
-                return finish()
-            }
-            add("schema", .pass, "artifact audit record format \(record.format)")
-            guard checkIntegrity(record, key: key, add: add) else { return finish() }
+            guard let record = decodeRecord(tree, as: ArtifactAuditRecord.self, named: "artifact audit record", add: add),
+                  checkIntegrity(record, key: key, add: add)
+            else { return finish() }
             checkArtifactDecision(record, add: add)
-            return finish()
+        } else {
+            guard let record = decodeRecord(tree, as: AuditRecord.self, named: "audit record", add: add),
+                  checkIntegrity(record, key: key, add: add)
+            else { return finish() }
+            checkRecomputation(record, add: add)
         }
-        guard let record = try? tree.decode(as: AuditRecord.self), (try? JSONValue(encoding: record)) == tree else {
-            add("schema", .fail, "the content is not an audit record of format \(AuditRecord.currentFormat) (fields missing, renamed or added)")
-            return finish()
-        }
-        guard record.format == AuditRecord.currentFormat else {
-            add("schema", .fail, "format \(record.format) is not the supported \(AuditRecord.currentFormat)")
-            return finish()
-        }
-        add("schema", .pass, "audit record format \(record.format)")
-        guard checkIntegrity(record, key: key, add: add) else { return finish() }
-        checkRecomputation(record, add: add)
         return finish()
+    }
+
+    /// The record the content encodes exactly (no field missing, renamed or added), in the
+    /// format this version reads; nil after a failed "schema" check.
+    private static func decodeRecord<Record: VersionedRecord>(
+        _ tree: JSONValue, as type: Record.Type, named name: String, add: (String, CheckStatus, String) -> Void
+    ) -> Record? {
+        guard let record = try? tree.decode(as: Record.self), (try? JSONValue(encoding: record)) == tree else {
+            add("schema", .fail, "the content is not an \(name) of format \(Record.currentFormat) (fields missing, renamed or added)")
+            return nil
+        }
+        guard record.format == Record.currentFormat else {
+            add("schema", .fail, "format \(record.format) is not the supported \(Record.currentFormat)")
+            return nil
+        }
+        add("schema", .pass, "\(name) format \(record.format)")
+        return record
     }
 
     /// Digest and signature; false when the record cannot be checked any further.
@@ -195,3 +200,12 @@ public enum AuditVerifier {
         return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
+
+/// A sealed record with a format number, so the verifier can refuse formats it does not read.
+protocol VersionedRecord: SealableRecord {
+    static var currentFormat: Int { get }
+    var format: Int { get }
+}
+
+extension AuditRecord: VersionedRecord {}
+extension ArtifactAuditRecord: VersionedRecord {}
