@@ -98,7 +98,7 @@ import Testing
         let error = try fixture.error("items:\n  - id: a\n    input: x\n  - id: b\n    input: y\n\(scorers)split:\n  holdout: [a]\n  search: [a, b]\n")
         #expect(error.problem.contains("both"))
         let unknown = try fixture.error("items:\n  - id: a\n    input: x\n\(scorers)split:\n  holdout: [zz]\n")
-        #expect(unknown.problem.contains("unknown item id \"zz\""))
+        #expect(unknown.problem.contains("unknown item or persona id \"zz\""))
     }
 
     @Test func personasAndSimulationSettingsLoad() throws {

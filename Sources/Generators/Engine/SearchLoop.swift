@@ -207,9 +207,10 @@ struct SearchLoop {
 
     // MARK: - Scoring and budget
 
-    /// Metric calls scoring `candidate` on `items` would cost now (cached pairs are free).
+    /// Metric calls scoring `candidate` on `items` could cost now, at most (cached pairs are
+    /// free; a multi-turn unit reserves its longest possible dialogue).
     private func cost(_ candidate: Candidate, on items: [EvalItem]) -> Int {
-        cache.missing(candidate: candidate.id, in: items).count
+        cache.missing(candidate: candidate.id, in: items).reduce(0) { $0 + engine.evaluator.metricCost(of: $1) }
     }
 
     private mutating func score(_ candidate: Candidate, on items: [EvalItem]) async throws -> (results: [ItemResult], paid: Int, usage: Usage) {
@@ -223,10 +224,12 @@ struct SearchLoop {
             }
             cache.store(candidate: candidate.id, results)
             usage = results.reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
-            spend.metricCalls += missing.count
+            let paid = results.reduce(0) { $0 + engine.evaluator.metricCalls(spentOn: $1) }
+            spend.metricCalls += paid
             spend.usage = spend.usage + usage
+            return (cache.results(candidate: candidate.id, on: items), paid, usage)
         }
-        return (cache.results(candidate: candidate.id, on: items), missing.count, usage)
+        return (cache.results(candidate: candidate.id, on: items), 0, usage)
     }
 
     private func budgetStop(needed: Int) -> StopReason {

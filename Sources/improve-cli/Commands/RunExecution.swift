@@ -70,7 +70,7 @@ struct RunExecution {
         if let expected = expectedProfileHash, expected != bundle.profile.contentHash {
             throw PreflightError(problem: "\(bundle.profileFile.path) changed since the run started (hash \(bundle.profile.contentHash.prefix(12)) ≠ \(expected.prefix(12))); start a new run instead")
         }
-        let inputs = ImproveInputs(bundle: bundle)
+        let inputs = try ImproveInputs(bundle: bundle)
         // Preflight only; the run repeats it and reports its warnings through progress.
         _ = try ImprovePlan(inputs, options: options)
         let models = try ModelAccessFactory.make(providersFile: bundle.providersFile, execution: execution)
