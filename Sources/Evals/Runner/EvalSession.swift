@@ -33,13 +33,7 @@ public struct EvalSession: Sendable {
     /// The items this session scores.
     public var items: [EvalItem] {
         let (search, holdout) = bundle.suite.splitItems()
-        let chosen: [EvalItem]
-        switch split {
-        case .search: chosen = search
-        case .holdout: chosen = holdout
-        case .all: chosen = bundle.suite.items
-        }
-        return limit.map { Array(chosen.prefix($0)) } ?? chosen
+        return chosen(search: search, holdout: holdout, all: bundle.suite.items)
     }
 
     /// The setup every role, scorer and dialogue of this session is built from.
@@ -50,13 +44,18 @@ public struct EvalSession: Sendable {
     /// The personas this session runs: split by persona id like items.
     public var personas: [PersonaCard] {
         let (search, holdout) = bundle.suite.splitPersonas()
-        let chosen: [PersonaCard]
+        return chosen(search: search, holdout: holdout, all: bundle.suite.personas)
+    }
+
+    /// The side of the split this session scores, at most `limit` of it.
+    private func chosen<Element>(search: [Element], holdout: [Element], all: [Element]) -> [Element] {
+        let side: [Element]
         switch split {
-        case .search: chosen = search
-        case .holdout: chosen = holdout
-        case .all: chosen = bundle.suite.personas
+        case .search: side = search
+        case .holdout: side = holdout
+        case .all: side = all
         }
-        return limit.map { Array(chosen.prefix($0)) } ?? chosen
+        return limit.map { Array(side.prefix($0)) } ?? side
     }
 
     /// Every model a role of this session will call, by role; checked before any call.

@@ -110,6 +110,10 @@ struct RunExecution {
         } else {
             lines.append("search (validation): baseline \(pct(outcome.baselineSearchMean)) → winner \(pct(outcome.winnerSearchMean))")
             lines.append("holdout:             baseline \(pct(outcome.baselineHoldoutMean)) → winner \(pct(outcome.winnerHoldoutMean))")
+            if let personas = outcome.personas?.filter({ $0.split == "holdout" }), !personas.isEmpty {
+                let passes = personas.map { "\($0.personaID) \(pct($0.baseline.passHatK.first)) → \(pct($0.winner?.passHatK.first))" }
+                lines.append("holdout personas pass^1: " + passes.joined(separator: ", ") + " (\(outcome.excludedTrials ?? 0) trials excluded)")
+            }
         }
         lines.append("\(outcome.proposals) proposals, \(outcome.candidates) candidates, \(outcome.metricCalls) metric calls, \(outcome.usage.totalTokens) tokens, $\(String(format: "%.4f", outcome.usage.cost)); stopped: \(outcome.stopReason)")
         if let written = outcome.writtenProfile { lines.append("\(outcome.artifactMetric == nil ? "new profile" : "new version"): \(written)") }
