@@ -55,16 +55,15 @@ public struct EvaluationSetup: Sendable {
         return roles
     }
 
-    /// The wrapped clients of `roles` (from ``roles(task:scoring:)``).
+    /// The wrapped clients of `roles` (from ``roles(task:scoring:)``); the task client always.
     public func clients(task: ModelSpec, roles: [(role: String, model: ModelSpec)], raw: ClientFactory, journal: (any StepJournal)?) throws -> EvaluationClients {
-        var wrapped: [String: any ModelClient] = [:]
-        for (role, model) in roles {
-            wrapped[role] = RoleClient.wrap(try raw(model), role: role, allowed: policy.allowedModels, journal: journal)
+        func wrap(_ role: String, _ model: ModelSpec) throws -> any ModelClient {
+            RoleClient.wrap(try raw(model), role: role, allowed: policy.allowedModels, journal: journal)
         }
-        guard let taskClient = wrapped["task"] else {
-            throw ModelError.notAllowed(model: task.qualifiedName, allowed: policy.allowedModels.patterns, role: "task")
-        }
-        return EvaluationClients(task: taskClient, taskModel: task, judge: wrapped["judge"], simulator: wrapped["simulator"])
+        let model = { (role: String) in roles.first { $0.role == role }?.model }
+        return EvaluationClients(
+            task: try wrap("task", task), taskModel: task,
+            judge: try model("judge").map { try wrap("judge", $0) }, simulator: try model("simulator").map { try wrap("simulator", $0) })
     }
 
     /// The evaluator of items and persona trials, with `clients` already wrapped.
