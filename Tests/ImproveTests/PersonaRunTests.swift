@@ -68,6 +68,21 @@ import Testing
         #expect(model.calls.contains { $0.model.id == "judge" })
     }
 
+    @Test func aCommandScorerRunsInTheSuiteDirectory() async throws {
+        // The scorer reads a file that exists only in the suite's directory.
+        let directory = try HelpDesk.directory(judgeItems: true)
+        try Fixtures.edit(
+            directory.appendingPathComponent("suite.yaml"),
+            replacing: "  - type: judge\n    name: address\n    rubric: The answer gives the help desk's email address.",
+            with: "  - type: command\n    name: file\n    command: cat verdict.json")
+        try #"{"score": 1, "passed": true, "feedback": "read from the suite directory"}"#.write(
+            to: directory.appendingPathComponent("verdict.json"), atomically: true, encoding: .utf8)
+        #expect(FileManager.default.currentDirectoryPath != directory.path)
+        let outcome = try await run(directory, models: ModelAccess(isStubOrReplay: true) { _ in HelpDesk.scripted() })
+        #expect(outcome.baselineSearchMean == 1)
+        #expect(outcome.baselineHoldoutMean == 1)
+    }
+
     @Test func simulatorFailuresAreExcludedCountedAndTooManyHold() async throws {
         // The simulated user of holdout persona p8 fails on its second trial (seed 101), on both arms.
         let failing = ScriptedModelClient { request in
