@@ -10,7 +10,9 @@ public struct EvaluationSetup: Sendable {
     /// Makes the raw client for a model (e.g. `ProviderRegistry.client(for:)`); the setup wraps it.
     public typealias ClientFactory = @Sendable (ModelSpec) throws -> any ModelClient
 
+    /// The suite scored: items, scorers, personas, and the directory command scorers run in.
     public let suite: Suite
+    /// Allowed models, role models, and the concurrency of rollouts and dialogues.
     public let policy: Policy
     /// The suite's simulation settings, with any trials override applied.
     public let simulation: SimulationSettings
@@ -84,12 +86,16 @@ public struct EvaluationSetup: Sendable {
 
 /// The guarded, journaled clients of one evaluation, by role.
 public struct EvaluationClients: Sendable {
+    /// The agent: single-turn items and every dialogue turn.
     public var task: any ModelClient
     /// The task model, which roles without a model of their own fall back to.
     public var taskModel: ModelSpec
+    /// Grades `judge` scorers and persona rubrics (nil when nothing is judged).
     public var judge: (any ModelClient)?
+    /// Plays the personas (nil without personas).
     public var simulator: (any ModelClient)?
 
+    /// Clients already wrapped by ``RoleClient/wrap(_:role:allowed:journal:)``.
     public init(task: any ModelClient, taskModel: ModelSpec, judge: (any ModelClient)? = nil, simulator: (any ModelClient)? = nil) {
         self.task = task
         self.taskModel = taskModel

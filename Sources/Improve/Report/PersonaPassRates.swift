@@ -7,13 +7,16 @@ import ImproveCore
 /// scored on the same ones); holdout personas over every holdout trial, excluded trials shown as
 /// simulator or infrastructure errors rather than as agent failures.
 public struct PersonaPassRates: Codable, Sendable, Equatable {
+    /// The persona's id in `suite.yaml`.
     public var personaID: String
     /// `search` or `holdout`.
     public var split: String
+    /// The baseline's trials, successes, errors and pass^k.
     public var baseline: PersonaSummary
     /// Nil when no candidate reached the holdout.
     public var winner: PersonaSummary?
 
+    /// A persona's figures for both arms.
     public init(personaID: String, split: String, baseline: PersonaSummary, winner: PersonaSummary?) {
         self.personaID = personaID
         self.split = split
