@@ -67,6 +67,7 @@ struct RunExecution {
 
     private func prepareProfile(_ options: ImproveOptions) throws -> PreparedRun {
         let bundle = try ProfileBundle.load(directory: URL(fileURLWithPath: profileDirectory))
+        try InputWarnings.report(bundle.warnings, strict: execution.strict)
         if let expected = expectedProfileHash, expected != bundle.profile.contentHash {
             throw PreflightError(problem: "\(bundle.profileFile.path) changed since the run started (hash \(bundle.profile.contentHash.prefix(12)) ≠ \(expected.prefix(12))); start a new run instead")
         }
