@@ -69,7 +69,7 @@ import Testing
         }
 
         let ran = try await run(
-            ["run", profile.path, "--store", "store.sqlite", "--budget", "40", "--cassette", "cassette.jsonl", "--cassette-mode", "record", "--json"],
+            ["run", profile.path, "--store", "store.sqlite", "--budget", "120", "--cassette", "cassette.jsonl", "--cassette-mode", "record", "--json"],
             expecting: [0, 3, 4])
         let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(ran.stdout.utf8))
         let runID = try #require(outcome["runID"]?.stringValue)
@@ -92,8 +92,11 @@ import Testing
         #expect(sent.contains { $0.headers["x-api-key"] == Self.canaries["ANTHROPIC_API_KEY"] })
         #expect(refused.stderr.contains("refused the credentials"))
         #expect(refused.stderr.contains("[REDACTED]"))
+        // The echoed headers did reach a file the tool wrote, redacted: the scan is not vacuous.
+        let failedReport = try String(contentsOf: work.appendingPathComponent("failed-eval.json"), encoding: .utf8)
+        #expect(failedReport.contains("authorization: Bearer [REDACTED]"))
 
-        let written = Self.files(under: work).filter { !$0.path.hasPrefix(profile.path + "/sst2") }
+        let written = Self.files(under: work)
         #expect(written.contains { $0.lastPathComponent == "cassette.jsonl" })
         #expect(written.contains { $0.lastPathComponent == "store.sqlite" })
         #expect(written.contains { $0.lastPathComponent == "failed-eval.json" })

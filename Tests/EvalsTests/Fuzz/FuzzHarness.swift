@@ -42,6 +42,7 @@ enum FuzzHarness {
             }
             index += 1
         }
+        if seconds != nil { print("fuzz \(target): \(index) cases in \(ContinuousClock.now - started), seed \(baseSeed)") }
         return index
     }
 
