@@ -74,7 +74,8 @@ struct RunExecution {
         let inputs = ImproveInputs(bundle: bundle)
         // Preflight only; the run repeats it and reports its warnings through progress.
         _ = try ImprovePlan(inputs, options: options)
-        let models = try ModelAccessFactory.make(providersFile: bundle.providersFile, execution: execution)
+        let models = try ModelAccessFactory.make(
+            providersFile: bundle.providersFile, execution: execution, models: [bundle.profile.model] + bundle.policy.roles.values.sorted { $0.qualifiedName < $1.qualifiedName })
         return PreparedRun { store, progress in
             try await improve(inputs, surface: options.surface, options: options, store: store, models: models, progress: progress)
         }
