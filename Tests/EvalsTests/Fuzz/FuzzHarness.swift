@@ -17,10 +17,13 @@ enum FuzzHarness {
 
     /// Runs `body` on `cases` inputs drawn from `generator` (or for IMPROVE_FUZZ_SECONDS), and
     /// checks each finishes within `perCaseLimit`; returns how many ran.
+    ///
+    /// Each case runs on a worker thread watched from here: a case that never returns (a hang)
+    /// is reported and ends the target, instead of hanging the whole test run.
     @discardableResult
-    static func run<Input, Shrinks: SendableSequenceType>(
-        _ target: String, cases: Int = 250, perCaseLimit: Duration = .seconds(2), generator: Generator<Input, Shrinks>,
-        body: (Input) throws -> Void
+    static func run<Input: Sendable, Shrinks: SendableSequenceType>(
+        _ target: String, cases: Int = 1500, perCaseLimit: Duration = .seconds(2), generator: Generator<Input, Shrinks>,
+        body: @escaping @Sendable (Input) throws -> Void
     ) -> Int {
         let budget = Duration.seconds(seconds ?? defaultSeconds)
         let started = ContinuousClock.now
@@ -30,15 +33,20 @@ enum FuzzHarness {
             guard ContinuousClock.now - started < budget else { break }
             var rng = Xoshiro(seed: (baseSeed, salt, UInt64(index), 0x9E37_79B9_7F4A_7C15))
             let input = generator.run(using: &rng)
+            let label = "\(target) case \(index) (IMPROVE_FUZZ_SEED=\(baseSeed))"
             let caseStarted = ContinuousClock.now
-            do {
-                try body(input)
-            } catch {
-                Issue.record("\(target) case \(index) (IMPROVE_FUZZ_SEED=\(baseSeed)) threw an untyped error: \(error)\ninput: \(String(describing: input).prefix(2000))")
+            switch watched(input, body: body, hangAfter: .seconds(30)) {
+            case .finished(nil):
+                break
+            case .finished(let error?):
+                Issue.record("\(label) failed: \(error)\ninput: \(String(describing: input).prefix(2000).debugDescription)")
+            case .hung:
+                Issue.record("\(label) did not finish within 30 s (a hang)\ninput: \(String(describing: input).prefix(2000).debugDescription)")
+                return index
             }
             let took = ContinuousClock.now - caseStarted
             if took > perCaseLimit {
-                Issue.record("\(target) case \(index) (IMPROVE_FUZZ_SEED=\(baseSeed)) took \(took)\ninput: \(String(describing: input).prefix(2000))")
+                Issue.record("\(label) took \(took)\ninput: \(String(describing: input).prefix(2000).debugDescription)")
             }
             index += 1
         }
@@ -46,11 +54,46 @@ enum FuzzHarness {
         return index
     }
 
-    /// Accepts a value or a ``ConfigError``: the only outcomes a loader may have.
+    enum Outcome {
+        case finished((any Error)?)
+        case hung
+    }
+
+    /// Runs `body(input)` on another thread and waits at most `hangAfter` for it.
+    private static func watched<Input: Sendable>(_ input: Input, body: @escaping @Sendable (Input) throws -> Void, hangAfter: Duration) -> Outcome {
+        let done = DispatchSemaphore(value: 0)
+        let box = ErrorBox()
+        let thread = Thread {
+            do { try body(input) } catch { box.set(error) }
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        let (whole, fraction) = hangAfter.components
+        guard done.wait(timeout: .now() + Double(whole) + Double(fraction) / 1e18) == .success else { return .hung }
+        return .finished(box.value)
+    }
+
+    private final class ErrorBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: (any Error)?
+        func set(_ error: any Error) { lock.withLock { stored = error } }
+        var value: (any Error)? { lock.withLock { stored } }
+    }
+
+    /// A property that did not hold, reported with the input by ``run(_:cases:perCaseLimit:generator:body:)``.
+    struct Finding: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Accepts a value or a ``ConfigError``: the only outcomes a loader may have; anything else
+    /// is a finding.
     static func typedOnly(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch is ConfigError {
+        } catch {
+            throw Finding(description: "untyped error \(type(of: error)): \(error)")
         }
     }
 }

@@ -15,27 +15,20 @@ import Testing
         return names.sorted().compactMap { try? String(contentsOf: profiles.appendingPathComponent($0).appendingPathComponent(name), encoding: .utf8) }
     }
 
-    static let providersSeed = """
-        providers:
-          vllm:
-            kind: openai
-            baseURL: http://gpu-box:8000/v1
-            apiKeyEnv: VLLM_API_KEY
-            concurrency: 8
-            timeoutSeconds: 60
-            maxRetries: 4
-            allowServedModelMismatch: false
-            prices:
-              qwen2.5-7b-instruct: { inputPerMillion: 0.1, outputPerMillion: 0.2 }
-          local:
-            concurrency: 2
-        """
-
     @Test func profileLoader() {
         let seeds = Self.seeds("profile.yaml")
         #expect(seeds.count >= 3)
-        FuzzHarness.run("profile", generator: Mutations.of(seeds)) { text in
+        let ran = FuzzHarness.run("profile", generator: Mutations.of(seeds)) { text in
             try FuzzHarness.typedOnly { _ = try ProfileLoader.parse(text, file: "profile.yaml") }
+        }
+        #expect(ran > 0)
+    }
+
+    /// Documents built from anchors, aliases, flow and block collections and explicit keys:
+    /// the YAML guard must stop every expansion and key form Yams would choke on.
+    @Test func yamlAliasesAndNesting() {
+        FuzzHarness.run("yaml-aliases", cases: 2000, generator: YAMLShapes.document) { text in
+            try FuzzHarness.typedOnly { _ = try ConfigNode.parse(text, file: "shapes.yaml") }
         }
     }
 
@@ -46,14 +39,14 @@ import Testing
     }
 
     @Test func providersLoader() {
-        FuzzHarness.run("providers", generator: Mutations.of([Self.providersSeed])) { text in
+        FuzzHarness.run("providers", generator: Mutations.of([SampleInputs.providersYAML])) { text in
             try FuzzHarness.typedOnly { _ = try ProviderConfigLoader.parse(text, file: "providers.yaml") }
         }
     }
 
     @Test func suiteLoader() {
         let directory = Self.profiles.appendingPathComponent("support")
-        FuzzHarness.run("suite", cases: 150, generator: Mutations.of(Self.seeds("suite.yaml"))) { text in
+        FuzzHarness.run("suite", cases: 800, generator: Mutations.of(Self.seeds("suite.yaml"))) { text in
             try FuzzHarness.typedOnly { _ = try SuiteLoader.parse(text, file: "suite.yaml", directory: directory) }
         }
     }
@@ -78,17 +71,42 @@ import Testing
             do {
                 let bytes = try CanonicalJSON.encode(value)
                 let decoded = try JSONDecoder().decode(JSONValue.self, from: bytes)
-                #expect(try CanonicalJSON.encode(decoded) == bytes, "not a fixed point: \(String(decoding: bytes, as: UTF8.self).prefix(300))")
+                guard try CanonicalJSON.encode(decoded) == bytes else {
+                    throw FuzzHarness.Finding(description: "not a fixed point: \(String(decoding: bytes, as: UTF8.self).prefix(300))")
+                }
             } catch is CanonicalJSON.NonFiniteNumber {
-                #expect(JSONTrees.hasNonFinite(value))
+                guard JSONTrees.hasNonFinite(value) else { throw FuzzHarness.Finding(description: "NonFiniteNumber without one") }
             }
         }
         let texts = Mutations.of(["{\"b\": [1, 2.5, -0, 1e21, \"\\u00e9\\n\"], \"a\": {\"x\": null, \"y\": true}}", "[\"\\ud83d\\ude00\", 1e-7]"])
         FuzzHarness.run("canonical-json-text", generator: texts) { text in
             guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return }
             let bytes = try CanonicalJSON.encode(value)
-            #expect(try CanonicalJSON.encode(JSONDecoder().decode(JSONValue.self, from: bytes)) == bytes)
+            guard try CanonicalJSON.encode(JSONDecoder().decode(JSONValue.self, from: bytes)) == bytes else {
+                throw FuzzHarness.Finding(description: "not a fixed point")
+            }
         }
+    }
+}
+
+/// Small YAML documents assembled from the constructs that make aliases dangerous: anchored
+/// collections, aliases in values and in keys (implicit, explicit, inside flow keys), repeated
+/// references, deep flow and block nesting.
+enum YAMLShapes {
+    static let pieces = [
+        "&a [x, y, z]", "&b [*a, *a, *a, *a]", "&c {k: *b, l: *b}", "*a", "*b", "*c", "[*c, *c, *c]", "{*a : 1}", "[*b, *b]: 2",
+        "? *c\n: 3", "{? *a : 4}", "!!str *a", "&d !!seq [*c, *c]", "*d", "[[[[[[[[*a]]]]]]]]", "- - - - - *b", "|\n  *a text",
+        "\"*a quoted\"", "'*a single'", "<<: *c", "&e *a", "[&f [*d, *d], *f, *f]", "{a: &g [*d, *d, *d]}", "[*g, *g, *g, *g]",
+    ]
+    static let document = zip(Gen<String?>.element(of: pieces).map { $0 ?? "" }.array(of: 1...12), Gen.int(in: 0...3)).map { parts, style in
+        parts.enumerated().map { index, part in
+            switch style {
+            case 0: return "k\(index): \(part)"
+            case 1: return "- \(part)"
+            case 2: return String(repeating: "  ", count: index % 5) + "k\(index): \(part)"
+            default: return "k\(index): [\(part), \(part)]"
+            }
+        }.joined(separator: "\n")
     }
 }
 
