@@ -105,6 +105,32 @@ import Testing
         #expect(result.stderr.contains("profile.yaml:10:"))
     }
 
+    @Test func anHTMLReplyIsAnInfrastructureFailureNotTheModelsZero() async throws {
+        // Every third call gets a proxy's HTML page with status 200; the others a right answer.
+        let labels = try ClassifierStub.labels(fromJSONL: Fixtures.repositoryRoot.appendingPathComponent("Profiles/sentiment/sst2.jsonl"))
+        let classify = ClassifierStub.formatSensitive(labels: labels)
+        let server = try await StubModelServer.start(responder: { request in
+            request.index % 3 == 0 ? .raw("<html><head><title>Proxy error</title></head><body>try later</body></html>") : classify(request)
+        })
+        let profile = try Fixtures.copyOfProfile("sentiment")
+        let work = profile.deletingLastPathComponent()
+        let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString]
+        let lenient = try await CLIProcess.run(["eval", profile.path, "--limit", "9", "--json"], in: work, environment: env)
+        let strict = try await CLIProcess.run(["eval", profile.path, "--limit", "9", "--strict"], in: work, environment: env)
+        await server.stop()
+
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        let report = try JSONDecoder().decode(JSONValue.self, from: Data(lenient.stdout.utf8))
+        let items = try #require(report["items"]?.arrayValue)
+        let failed = items.filter { $0["error"]?.stringValue != nil }
+        #expect(failed.count == 3)
+        #expect(report["infraErrors"]?.doubleValue == 3)
+        #expect(failed.allSatisfy { $0["error"]?.stringValue?.contains("HTML page titled \"Proxy error\"") == true })
+        #expect(lenient.stderr.contains("3 of 9 items failed for infrastructure reasons and are not in the mean"))
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("--strict: 3 items failed for infrastructure reasons"))
+    }
+
     @Test func aBaseURLWithoutV1AsksAboutV1() async throws {
         let server = try await StubModelServer.start(modelIDs: ["smollm2-135m-instruct"])
         let work = try Fixtures.temporaryDirectory("models-check")
