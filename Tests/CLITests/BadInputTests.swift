@@ -131,6 +131,12 @@ import Testing
         #expect(strict.stderr.contains("--strict: 3 items failed for infrastructure reasons"))
     }
 
+    @Test func strictRefusesAGateThatCouldNeverShip() async throws {
+        try await Self.expectRefusal(Self.run + ["--strict"], mentions: ["policy.yaml: gate:", "gate.minPairs 500", "--strict"]) { profile in
+            try Fixtures.edit(profile.appendingPathComponent("policy.yaml"), replacing: "minPairs: 20", with: "minPairs: 500")
+        }
+    }
+
     @Test func aBaseURLWithoutV1AsksAboutV1() async throws {
         let server = try await StubModelServer.start(modelIDs: ["smollm2-135m-instruct"])
         let work = try Fixtures.temporaryDirectory("models-check")
