@@ -155,6 +155,7 @@ struct HTTPTransport: Sendable {
             if let message = value["error"]?["message"]?.stringValue { return message }
             if let message = value["error"]?.stringValue { return message }
             if let message = value["message"]?.stringValue { return message }
+            if let message = value["detail"]?.stringValue { return message }
         }
         let text = String(decoding: data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "(empty body)" : text
