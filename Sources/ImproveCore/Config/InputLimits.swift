@@ -30,6 +30,7 @@ public struct InputLimits: Sendable, Equatable {
         maxConfigFileBytes: 4 << 20, maxDataFileBytes: 256 << 20, maxItems: 100_000, maxInputChars: 200_000,
         maxExpectedChars: 20_000, maxAliases: 200, maxYAMLNodes: 200_000, maxDepth: 64)
 
+    /// Limits with every value given (tests use small ones; see ``defaults`` and ``fromEnvironment(_:)``).
     public init(
         maxConfigFileBytes: Int, maxDataFileBytes: Int, maxItems: Int, maxInputChars: Int, maxExpectedChars: Int,
         maxAliases: Int, maxYAMLNodes: Int, maxDepth: Int
