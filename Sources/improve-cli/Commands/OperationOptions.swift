@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ImproveCore
 
 /// Options for unattended runs (cron, CI), shared by `run` and `resume`.
 struct OperationOptions: ParsableArguments {
@@ -12,12 +13,12 @@ struct OperationOptions: ParsableArguments {
     var waitTimeout: Double?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Stop before the paid call that would go past this spend, counted over every run of the store in --spend-window: 5usd, 20000tokens or 300calls.",
+        "Stop before the paid call that would go past this spend, counted over every run of the store in --spend-window: 5usd, 20000tokens or 300calls (overrides spendCeiling in policy.yaml).",
         discussion: "A run stopped by the ceiling exits 5 (interrupted) and resumes with the same command once the window has room or the ceiling is raised; no completed call is paid again. The local model costs $0, so bound it in tokens or calls."))
     var spendCeiling: SpendCeiling?
 
-    @Option(name: .long, help: ArgumentHelp("The rolling window of --spend-ceiling: 90m, 24h, 7d.", valueName: "duration"))
-    var spendWindow: String = "24h"
+    @Option(name: .long, help: ArgumentHelp("The rolling window of --spend-ceiling: 90m, 24h, 7d (default: policy.yaml's, else 24h).", valueName: "duration"))
+    var spendWindow: String?
 
     @Option(name: .long, help: ArgumentHelp(
         "After the run, write Prometheus text format for node_exporter's textfile collector to this file (atomically replaced).",
@@ -29,9 +30,16 @@ struct OperationOptions: ParsableArguments {
 
     func validate() throws {
         if let waitTimeout, waitTimeout < 0 { throw ValidationError("--wait-timeout must be 0 or more seconds") }
-        if TimeSpan.seconds(spendWindow) == nil {
+        if let spendWindow, TimeSpan.seconds(spendWindow) == nil {
             throw ValidationError("--spend-window \(spendWindow) is not a duration; write a number and a unit: 90m, 24h, 7d")
         }
+    }
+
+    /// The ceiling in force: these options over `policy.yaml`'s `spendCeiling`, or nil.
+    func spendCeiling(policy: SpendCeilingSetting?) -> SpendCeilingSetting? {
+        guard let ceiling = spendCeiling ?? policy?.ceiling else { return nil }
+        let window = spendWindow ?? policy?.window ?? "24h"
+        return SpendCeilingSetting(ceiling: ceiling, window: window, windowSeconds: TimeSpan.seconds(window) ?? 86400)
     }
 
     /// Seconds to wait for the profile lock: nil fails at once, `.infinity` waits for as long as it takes.
@@ -39,4 +47,8 @@ struct OperationOptions: ParsableArguments {
         if let waitTimeout { return waitTimeout }
         return wait ? .infinity : nil
     }
+}
+
+extension SpendCeiling: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
 }

@@ -31,12 +31,12 @@ struct RunExecution {
             var options = self.options
             options.outputDirectory = execution.out.map { URL(fileURLWithPath: $0) }
             options.auditKey = AuditSigner.keyFromEnvironment()
-            let spendWindow = TimeSpan.seconds(operation.spendWindow) ?? 86400
-            let gate = SpendGate(ceiling: operation.spendCeiling, windowStart: now.addingTimeInterval(-spendWindow), windowText: operation.spendWindow)
+            let gate = SpendGate()
             session.gate = gate
             let progress = ProgressLine(enabled: !execution.json)
             // Preflight before the store is even opened: a breach must leave no file behind.
             let prepared = options.surface == .artifact ? try prepareArtifact(options, gate: gate) : try prepareProfile(options, gate: gate)
+            gate.configure(operation.spendCeiling(policy: prepared.policy.spendCeiling), now: now)
 
             let lock = try await ProfileLock.acquire(profileDirectory: profileDirectory, storePath: execution.store, wait: operation.lockWait, now: Date.init)
             session.profileLock = lock
@@ -113,6 +113,7 @@ struct RunExecution {
 
     /// A run that passed preflight and only waits for its store.
     private struct PreparedRun {
+        var policy: Policy
         var start: (_ store: SQLiteRunStore, _ options: ImproveOptions, _ progress: @escaping @Sendable (ImproveProgress) -> Void) async throws -> ImproveOutcome
     }
 
@@ -125,7 +126,7 @@ struct RunExecution {
         // Preflight only; the run repeats it and reports its warnings through progress.
         _ = try ImprovePlan(inputs, options: options)
         let models = gate.guarding(try ModelAccessFactory.make(providersFile: bundle.providersFile, execution: execution))
-        return PreparedRun { store, options, progress in
+        return PreparedRun(policy: inputs.policy) { store, options, progress in
             try await improve(inputs, surface: options.surface, options: options, store: store, models: models, progress: progress)
         }
     }
@@ -140,7 +141,7 @@ struct RunExecution {
         let providers = directory.appendingPathComponent("providers.yaml")
         let models = gate.guarding(
             try ModelAccessFactory.make(providersFile: FileManager.default.fileExists(atPath: providers.path) ? providers : nil, execution: execution))
-        return PreparedRun { store, options, progress in
+        return PreparedRun(policy: inputs.policy) { store, options, progress in
             try await improveArtifact(inputs, options: options, store: store, models: models, progress: progress)
         }
     }

@@ -23,22 +23,23 @@ final class SpendGate: @unchecked Sendable {
     }
 
     private var store: SQLiteRunStore?
-    private let ceiling: SpendCeiling?
-    private let windowStart: Date
-    private let windowText: String
+    private var ceiling: SpendCeiling?
+    private var windowStart = Date.distantPast
+    private var windowText = ""
     private let lock = NSLock()
     private var paid = 0
     private var inFlight = 0
     private var stop: Stop?
     private var drainWaiters: [CheckedContinuation<Void, Never>] = []
 
-    /// - Parameters:
-    ///   - windowStart: computed once by the caller (now minus the window), never re-read here.
-    init(store: SQLiteRunStore? = nil, ceiling: SpendCeiling?, windowStart: Date, windowText: String) {
-        self.store = store
-        self.ceiling = ceiling
-        self.windowStart = windowStart
-        self.windowText = windowText
+    /// Sets the ceiling (nil: count calls only). `now` was read once by the caller; the window's
+    /// start is fixed from it, never re-read from a clock here.
+    func configure(_ setting: SpendCeilingSetting?, now: Date) {
+        lock.withLock {
+            ceiling = setting?.ceiling
+            windowStart = now.addingTimeInterval(-(setting?.windowSeconds ?? 0))
+            windowText = setting?.window ?? ""
+        }
     }
 
     /// The store whose ledger the ceiling is checked against, once it is open (the gate is
@@ -72,7 +73,8 @@ final class SpendGate: @unchecked Sendable {
     /// Registers the call as in flight unless the ceiling is reached; returns the stop otherwise.
     private func check() throws -> Stop? {
         if let stop = lock.withLock({ stop }) { return stop }
-        if let ceiling, let store = lock.withLock({ self.store }) {
+        let (store, ceiling, windowStart, windowText) = lock.withLock { (self.store, self.ceiling, self.windowStart, self.windowText) }
+        if let ceiling, let store {
             let totals = try store.ledgerTotals(since: windowStart)
             if ceiling.isReached(by: totals) {
                 let reason = Stop(ceiling: ceiling.description, spent: ceiling.format(ceiling.spent(totals)), window: windowText)

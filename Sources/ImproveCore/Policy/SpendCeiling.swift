@@ -1,6 +1,4 @@
-import ArgumentParser
 import Foundation
-import ImproveCore
 
 /// A limit on what every run of a store may spend together over a rolling window.
 ///
@@ -8,14 +6,15 @@ import ImproveCore
 /// tables, `20000tokens` counts input plus output tokens, `300calls` counts paid calls. The
 /// embedded local model costs nothing, so a dollar ceiling never stops it; tokens and calls
 /// bound it in the units it does spend.
-struct SpendCeiling: Equatable, CustomStringConvertible {
-    enum Unit: String { case usd, tokens, calls }
+public struct SpendCeiling: Codable, Sendable, Equatable, CustomStringConvertible {
+    /// What the limit counts.
+    public enum Unit: String, Codable, Sendable { case usd, tokens, calls }
 
-    var limit: Double
-    var unit: Unit
+    public var limit: Double
+    public var unit: Unit
 
     /// Parses `5usd`, `$5`, `20000tokens` or `300calls`.
-    init?(parsing text: String) {
+    public init?(parsing text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         if trimmed.hasPrefix("$"), let value = Double(trimmed.dropFirst()) {
             (limit, unit) = (value, .usd)
@@ -30,7 +29,7 @@ struct SpendCeiling: Equatable, CustomStringConvertible {
     }
 
     /// The ledger's figure in this ceiling's unit.
-    func spent(_ totals: LedgerTotals) -> Double {
+    public func spent(_ totals: LedgerTotals) -> Double {
         switch unit {
         case .usd: return totals.cost
         case .tokens: return Double(totals.tokens)
@@ -39,11 +38,12 @@ struct SpendCeiling: Equatable, CustomStringConvertible {
     }
 
     /// True when no new paid call may start.
-    func isReached(by totals: LedgerTotals) -> Bool { spent(totals) >= limit }
+    public func isReached(by totals: LedgerTotals) -> Bool { spent(totals) >= limit }
 
-    var description: String { format(limit) }
+    public var description: String { format(limit) }
 
-    func format(_ value: Double) -> String {
+    /// `value` in this ceiling's unit, for messages.
+    public func format(_ value: Double) -> String {
         switch unit {
         case .usd: return String(format: "$%.4f", value)
         case .tokens: return "\(Int(value)) tokens"
@@ -52,6 +52,16 @@ struct SpendCeiling: Equatable, CustomStringConvertible {
     }
 }
 
-extension SpendCeiling: ExpressibleByArgument {
-    init?(argument: String) { self.init(parsing: argument) }
+/// `spendCeiling:` in `policy.yaml`: a ceiling and its rolling window, for every run of a store.
+public struct SpendCeilingSetting: Codable, Sendable, Equatable {
+    public var ceiling: SpendCeiling
+    /// The window as written (`24h`), for messages.
+    public var window: String
+    public var windowSeconds: Double
+
+    public init(ceiling: SpendCeiling, window: String, windowSeconds: Double) {
+        self.ceiling = ceiling
+        self.window = window
+        self.windowSeconds = windowSeconds
+    }
 }
