@@ -67,7 +67,9 @@ import Testing
         }
 
         // The metrics file: Prometheus text format, replaced by rename (a new inode), no temporary left.
-        let samples = try PrometheusText.parse(try String(contentsOf: metrics, encoding: .utf8))
+        let exposition = try String(contentsOf: metrics, encoding: .utf8)
+        #expect(exposition.hasSuffix("\n"), "every line, the last included, ends with a newline")
+        let samples = try PrometheusText.parse(exposition)
         #expect(try Self.inode(metrics) != firstInode)
         #expect(try FileManager.default.contentsOfDirectory(atPath: metrics.deletingLastPathComponent().path).allSatisfy { !$0.hasSuffix(".tmp") })
         func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {

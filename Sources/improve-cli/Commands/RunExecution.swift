@@ -195,7 +195,7 @@ struct RunExecution {
         case .holdout(let done, let total):
             line.update("holdout: \(done)/\(total) rollouts", fraction: nil)
         case .warning(let text):
-            Terminal.note("warning: \(text)")
+            LogOutput.logger.warning("\(text)")
         }
     }
 }

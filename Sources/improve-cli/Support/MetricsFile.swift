@@ -48,7 +48,10 @@ enum MetricsFile {
                 gauge("improve_last_success_timestamp_seconds", success.timeIntervalSince1970, labels)
             }
         }
-        return registry.emitToString()
+        // The format ends every line with a newline, the last one included; the collector
+        // rejects a file whose last sample is cut short.
+        let text = registry.emitToString()
+        return text.hasSuffix("\n") ? text : text + "\n"
     }
 
     /// Writes ``exposition(store:)`` to `path` atomically (temporary file + rename(2)).
