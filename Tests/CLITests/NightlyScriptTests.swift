@@ -12,11 +12,12 @@ import Testing
         let profiles: URL
         let server: StubModelServer
 
-        func run(at now: String) async throws -> (status: Int32, stdout: String, stderr: String) {
-            let env = [
+        func run(at now: String, ceiling: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+            var env = [
                 "IMPROVE_BASE_URL": server.baseURL.absoluteString, "IMPROVE_CLI": try CLIProcess.executable("improve-cli").path,
                 "IMPROVE_NOW": now, "NIGHTLY_ARGS": "--budget 120", "IMPROVE_STORE": "store.sqlite", "NIGHTLY_OUT": "nightly",
             ]
+            if let ceiling { env["NIGHTLY_SPEND_CEILING"] = ceiling }
             let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/nightly")
             let child = try FileLoggedProcess(
                 executable: URL(fileURLWithPath: "/bin/bash"), [script.path, profiles.path], in: work, environment: env, label: "nightly-\(now)")
@@ -91,6 +92,30 @@ import Testing
         #expect(digests.allSatisfy { $0["verdict"] == "hold" && $0["metricCalls"]?.doubleValue != nil && $0["paidCalls"]?.doubleValue ?? 0 > 0 })
         let table = try await CLIProcess.run(["runs", "--store", "store.sqlite", "--since", "2026-01-01"], in: work)
         #expect(table.stdout.contains("VERDICT") && table.stdout.contains("hold"), "\(table.stdout)")
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aRunTheCeilingStoppedIsResumedTheNextNightBeforeANewOneStarts() async throws {
+        let server = try await StubModelServer.start(responder: StubModelServer.fixed("no idea"))
+        let profiles = try Fixtures.copyOfProfile("sentiment").deletingLastPathComponent()
+        let work = try Fixtures.temporaryDirectory("nightly-ceiling")
+        let nightly = Nightly(work: work, profiles: profiles, server: server)
+
+        let first = try await nightly.run(at: "2026-11-30T02:00:00Z", ceiling: "300tokens")
+        #expect(first.status == 0, "a ceiling stop is not an error for cron: \(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("sentiment: interrupted"), "\(first.stdout)")
+        let runs = try await CLIProcess.run(["runs", "--store", "store.sqlite", "--json"], in: work)
+        let stopped = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(runs.stdout.utf8)).arrayValue?.first)
+        #expect(stopped["state"] == "interrupted")
+
+        let next = try await nightly.run(at: "2026-12-01T02:00:00Z", ceiling: "100000tokens")
+        await server.stop()
+        #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
+        let resumed = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: work.appendingPathComponent("nightly/sentiment.resumed.json")))
+        #expect(resumed["runID"] == stopped["id"], "last night's run was finished, not abandoned")
+        #expect(resumed["verdict"] == "hold")
+        let fresh = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: work.appendingPathComponent("nightly/sentiment.json")))
+        #expect(fresh["runID"] != stopped["id"], "tonight's window has its own run")
     }
 
     @Test(.timeLimit(.minutes(2)))
