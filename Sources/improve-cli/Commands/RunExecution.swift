@@ -63,6 +63,7 @@ struct RunExecution {
                 }
             }
             monitor.install { task.cancel() }
+            gate.whenStopped { task.cancel() }
             let outcome: ImproveOutcome
             do {
                 outcome = try await task.value

@@ -65,7 +65,7 @@ enum MetricsFile {
         do {
             try Data(text.utf8).write(to: temporary)
             guard rename(temporary.path, target.path) == 0 else {
-                throw CLIProcessFailure("cannot move the metrics file into place at \(target.path): \(String(cString: strerror(errno)))")
+                throw CommandLineFailure("cannot move the metrics file into place at \(target.path): \(String(cString: strerror(errno)))")
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)

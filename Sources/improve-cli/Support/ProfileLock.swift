@@ -86,7 +86,7 @@ final class ProfileLock: @unchecked Sendable {
 
         let descriptor = open(lockFile.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw CLIProcessFailure("cannot open the lock file \(lockFile.path): \(String(cString: strerror(errno))); check that its directory is writable")
+            throw CommandLineFailure("cannot open the lock file \(lockFile.path): \(String(cString: strerror(errno))); check that its directory is writable")
         }
         var pause: UInt64 = 50_000_000
         var waited = 0.0
@@ -94,7 +94,7 @@ final class ProfileLock: @unchecked Sendable {
             guard errno == EWOULDBLOCK || errno == EINTR else {
                 let reason = String(cString: strerror(errno))
                 close(descriptor)
-                throw CLIProcessFailure("cannot lock \(lockFile.path): \(reason)")
+                throw CommandLineFailure("cannot lock \(lockFile.path): \(reason)")
             }
             guard let limit = wait, waited < limit else {
                 close(descriptor)
@@ -146,10 +146,4 @@ final class ProfileLock: @unchecked Sendable {
         decoder.dateDecodingStrategy = .iso8601
         return try? decoder.decode(Holder.self, from: data)
     }
-}
-
-/// A failure of the command-line layer itself, with a message that says what to do.
-struct CLIProcessFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

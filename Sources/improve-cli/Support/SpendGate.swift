@@ -8,8 +8,8 @@ import ImproveCore
 /// Only calls the journal could not replay reach a raw client, so this sees exactly the paid
 /// calls. When the ledger shows the ceiling reached, the call does not start: the gate waits for
 /// the calls already in flight to finish (so they complete and are journaled, not cut short and
-/// paid twice), then throws `CancellationError`, which stops the run at a step boundary exactly
-/// like Ctrl-C and leaves it resumable. Calls started together may overshoot the ceiling by at
+/// paid twice), then cancels the run and throws `CancellationError`, which stops it at a step
+/// boundary exactly like Ctrl-C and leaves it resumable. Calls started together may overshoot the ceiling by at
 /// most the provider's concurrency.
 final class SpendGate: @unchecked Sendable {
     /// Why the gate stopped the run.
@@ -31,6 +31,7 @@ final class SpendGate: @unchecked Sendable {
     private var inFlight = 0
     private var stop: Stop?
     private var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    private var onStop: (@Sendable () -> Void)?
 
     /// Sets the ceiling (nil: count calls only). `now` was read once by the caller; the window's
     /// start is fixed from it, never re-read from a clock here.
@@ -40,6 +41,11 @@ final class SpendGate: @unchecked Sendable {
             windowStart = now.addingTimeInterval(-(setting?.windowSeconds ?? 0))
             windowText = setting?.window ?? ""
         }
+    }
+
+    /// Called once the ceiling stops the run (after the calls in flight finished): cancels the run.
+    func whenStopped(_ action: @escaping @Sendable () -> Void) {
+        lock.withLock { onStop = action }
     }
 
     /// The store whose ledger the ceiling is checked against, once it is open (the gate is
@@ -66,6 +72,9 @@ final class SpendGate: @unchecked Sendable {
     fileprivate func enter() async throws {
         if try check() != nil {
             await drained()
+            // Cancel the whole run, as Ctrl-C does, so no code path that tolerates a failed
+            // call (a discarded proposal, a persona turn) carries on without its answers.
+            lock.withLock { onStop }?()
             throw CancellationError()
         }
     }

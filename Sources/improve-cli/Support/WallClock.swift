@@ -12,7 +12,7 @@ enum WallClock {
     static func now(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Date {
         guard let text = environment[overrideVariable] else { return Date() }
         guard let date = ISO8601DateFormatter().date(from: text) else {
-            throw CLIProcessFailure("\(overrideVariable)=\(text) is not an ISO-8601 instant such as 2026-11-30T03:00:00Z (it is meant for tests; unset it otherwise)")
+            throw CommandLineFailure("\(overrideVariable)=\(text) is not an ISO-8601 instant such as 2026-11-30T03:00:00Z (it is meant for tests; unset it otherwise)")
         }
         return date
     }
