@@ -14,7 +14,8 @@ struct OperationOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp(
         "Stop before the paid call that would go past this spend, counted over every run of the store in --spend-window: 5usd, 20000tokens or 300calls (overrides spendCeiling in policy.yaml).",
-        discussion: "A run stopped by the ceiling exits 5 (interrupted) and resumes with the same command once the window has room or the ceiling is raised; no completed call is paid again. The local model costs $0, so bound it in tokens or calls."))
+        discussion: "A run stopped by the ceiling exits 5 (interrupted) and resumes with the same command once the window has room or the ceiling is raised; no completed call is paid again. The local model costs $0, so bound it in tokens or calls.",
+        valueName: "limit"))
     var spendCeiling: SpendCeiling?
 
     @Option(name: .long, help: ArgumentHelp("The rolling window of --spend-ceiling: 90m, 24h, 7d (default: policy.yaml's, else 24h).", valueName: "duration"))
