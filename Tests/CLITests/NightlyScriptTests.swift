@@ -84,6 +84,9 @@ import Testing
         #expect((value("improve_last_run_duration_seconds", ["profile": "sentiment"]) ?? 0) > 0)
         #expect((value("improve_last_success_timestamp_seconds", ["profile": "sentiment"]) ?? 0) > 1_700_000_000)
 
+        let summary = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: work.appendingPathComponent("nightly/summary.json")))
+        #expect(summary.arrayValue?.count == 2, "the script's JSON summary lists both runs")
+
         // The morning report: both runs, with verdicts and counts.
         let report = try await CLIProcess.run(["runs", "--store", "store.sqlite", "--since", "1h", "--json"], in: work)
         #expect(report.status == 0, "\(report.stderr)")
