@@ -25,8 +25,8 @@ struct RunExecution {
     private func execute(_ session: SessionRecord) async -> Int32 {
         let redactor = Redactor.fromEnvironment()
         do {
-            // The only clock reads that steer the run, once, here: the dedupe window's bucket
-            // and the start of the spend window are values from now on.
+            // The wall clock is read once, here, for the start of the spend window (and once in
+            // `RunCommand` for the dedupe window's bucket); the run only ever sees the values.
             let now = try WallClock.now()
             var options = self.options
             options.outputDirectory = execution.out.map { URL(fileURLWithPath: $0) }
