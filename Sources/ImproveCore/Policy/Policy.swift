@@ -10,6 +10,9 @@ public struct Policy: Codable, Sendable, Equatable {
     public var budget: Budget
     public var gate: GateSettings
     public var search: SearchSettings
+    /// A spend ceiling over every run of the store in a rolling window (`spendCeiling:`);
+    /// enforced by `improve-cli` before each paid call. Nil when the policy sets none.
+    public var spendCeiling: SpendCeilingSetting? = nil
 
     public init(allowedModels: AllowedModels, roles: [String: ModelSpec] = [:], budget: Budget = Budget(metricCalls: 300), gate: GateSettings = GateSettings(), search: SearchSettings = SearchSettings()) {
         self.allowedModels = allowedModels
