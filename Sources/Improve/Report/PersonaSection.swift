@@ -1,0 +1,99 @@
+import Evals
+import ImproveCore
+
+/// Persona suites in a report: pass^k per persona and the transcripts of failed trials.
+public struct PersonaSection: Codable, Sendable, Equatable {
+    public var rows: [PersonaRow]
+    public var failedTrials: [TrialTranscript]
+
+    public init(rows: [PersonaRow], failedTrials: [TrialTranscript]) {
+        self.rows = rows
+        self.failedTrials = failedTrials
+    }
+
+    /// The section for results whose trace came from a persona dialogue (ids `<persona>#<trial>`),
+    /// or nil when there are none: plain suites have no persona section.
+    public init?(results: [ItemResult], summaries: [PersonaSummary] = []) {
+        let trials = results.filter { $0.trace?.source == "persona" }
+        guard !trials.isEmpty || !summaries.isEmpty else { return nil }
+        if summaries.isEmpty {
+            var order: [String] = []
+            var byPersona: [String: [ItemResult]] = [:]
+            for result in trials {
+                let persona = Self.personaID(of: result.itemID)
+                if byPersona[persona] == nil { order.append(persona) }
+                byPersona[persona, default: []].append(result)
+            }
+            rows = order.map { persona in
+                let graded = (byPersona[persona] ?? []).filter { $0.error == nil }
+                let successes = graded.filter { $0.passed ?? ($0.score >= 1) }.count
+                let passHatK = graded.isEmpty ? [] : (1...graded.count).compactMap { PassHatK.estimate(trials: graded.count, successes: successes, k: $0) }
+                return PersonaRow(personaID: persona, trials: graded.count, successes: successes, errors: (byPersona[persona] ?? []).count - graded.count, passHatK: passHatK)
+            }
+        } else {
+            rows = summaries.map { PersonaRow(personaID: $0.personaID, trials: $0.trials, successes: $0.successes, errors: $0.simulatorErrors + $0.infraErrors, passHatK: $0.passHatK) }
+        }
+        failedTrials = trials.filter { $0.error != nil || !($0.passed ?? ($0.score >= 1)) }.map(TrialTranscript.init)
+    }
+
+    static func personaID(of itemID: String) -> String {
+        itemID.split(separator: "#", maxSplits: 1).first.map(String.init) ?? itemID
+    }
+}
+
+/// One persona over its trials.
+public struct PersonaRow: Codable, Sendable, Equatable {
+    public var personaID: String
+    /// Trials graded (simulator and infrastructure failures excluded).
+    public var trials: Int
+    public var successes: Int
+    /// Trials that failed for reasons other than the agent (simulator, infrastructure).
+    public var errors: Int
+    /// Element `k - 1` is pass^k.
+    public var passHatK: [Double]
+
+    public init(personaID: String, trials: Int, successes: Int, errors: Int, passHatK: [Double]) {
+        self.personaID = personaID
+        self.trials = trials
+        self.successes = successes
+        self.errors = errors
+        self.passHatK = passHatK
+    }
+}
+
+/// A failed trial's dialogue.
+public struct TrialTranscript: Codable, Sendable, Equatable {
+    public var trialID: String
+    public var personaID: String
+    public var score: Double
+    public var feedback: String
+    public var error: String?
+    public var turns: [Turn]
+
+    /// One message: `user` (the simulated person), `assistant` (the agent) or `system`.
+    public struct Turn: Codable, Sendable, Equatable {
+        public var role: String
+        public var text: String
+
+        public init(role: String, text: String) {
+            self.role = role
+            self.text = text
+        }
+    }
+
+    public init(trialID: String, personaID: String, score: Double, feedback: String, error: String?, turns: [Turn]) {
+        self.trialID = trialID
+        self.personaID = personaID
+        self.score = score
+        self.feedback = feedback
+        self.error = error
+        self.turns = turns
+    }
+
+    /// The transcript of a persona result, from its trace.
+    public init(_ result: ItemResult) {
+        self.init(
+            trialID: result.itemID, personaID: PersonaSection.personaID(of: result.itemID), score: result.score, feedback: result.feedback,
+            error: result.error, turns: (result.trace?.messages ?? []).map { Turn(role: $0.role.rawValue, text: $0.content) })
+    }
+}

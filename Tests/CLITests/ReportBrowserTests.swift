@@ -1,0 +1,64 @@
+import Foundation
+import ImproveCore
+import ImproveTestSupport
+import Testing
+
+/// The report.html of a real run, opened in headless Chromium: no script errors, every chart
+/// drew marks, and a screenshot is kept under `.build/test-artifacts/` for people to look at.
+///
+/// Skips when `chromium` is not installed, unless `IMPROVE_REQUIRE_BROWSER=1` (set by
+/// `scripts/test`, which installs it with `scripts/browser`).
+@Suite(.serialized) struct ReportBrowserTests {
+    static var chromium: String? {
+        let candidates = [ProcessInfo.processInfo.environment["IMPROVE_CHROMIUM"], "/usr/bin/chromium", "/usr/bin/chromium-browser"].compactMap { $0 }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+    static var isRequired: Bool { ProcessInfo.processInfo.environment["IMPROVE_REQUIRE_BROWSER"] == "1" }
+
+    @Test(.enabled(if: chromium != nil || isRequired))
+    func theRunReportLoadsWithoutErrorsAndEveryChartHasMarks() async throws {
+        let browser = try #require(Self.chromium, "IMPROVE_REQUIRE_BROWSER=1 but chromium is not installed; run scripts/browser")
+        let server = try await StubModelServer.start(responder: ClassifierStub.formatSensitive(labels: try RunCommandTests.labels()))
+        let profile = try Fixtures.copyOfProfile("sentiment")
+        let work = profile.deletingLastPathComponent()
+        let result = try await CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
+        await server.stop()
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
+        let page = URL(fileURLWithPath: try #require(outcome["report"]?.stringValue)).deletingLastPathComponent().appendingPathComponent("report.html")
+
+        let common = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(work.appendingPathComponent("chromium-profile").path)"]
+        let dump = try await TimedProcess.run(common + ["--enable-logging=stderr", "--v=0", "--dump-dom", page.absoluteString], timeout: 90)
+        #expect(dump.exitCode == 0, "\(dump.stderrText)")
+        let dom = dump.stdoutText
+        #expect(dom.contains("data-ready=\"true\""), "the page's script did not finish")
+        let scriptErrors = dom.range(of: "data-js-errors=\"").map { String(dom[$0.upperBound...].prefix(300)) }
+        #expect(scriptErrors == nil, "script errors: \(scriptErrors ?? "")")
+        let consoleErrors = dump.stderrText.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
+        #expect(consoleErrors.isEmpty, "\(consoleErrors)")
+        for chart in ["intervals", "score-spend", "items", "lineage"] {
+            let marks = Self.marks(in: dom, chart: chart)
+            #expect(marks > 0, "chart \(chart) drew nothing")
+        }
+
+        let artifacts = Fixtures.repositoryRoot.appendingPathComponent(".build/test-artifacts")
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        let screenshot = artifacts.appendingPathComponent("report-screenshot.png")
+        try? FileManager.default.removeItem(at: screenshot)
+        let shot = try await TimedProcess.run(common + ["--hide-scrollbars", "--window-size=1100,3400", "--screenshot=\(screenshot.path)", page.absoluteString], timeout: 90)
+        #expect(shot.exitCode == 0, "\(shot.stderrText)")
+        let png = try Data(contentsOf: screenshot)
+        #expect(png.count > 20_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(png.count) bytes")
+        try? FileManager.default.removeItem(at: artifacts.appendingPathComponent("report.html"))
+        try FileManager.default.copyItem(at: page, to: artifacts.appendingPathComponent("report.html"))
+        print("report screenshot: \(screenshot.path)")
+    }
+
+    /// Elements with class `mark …` inside the `<svg>` named `chart`.
+    static func marks(in dom: String, chart: String) -> Int {
+        guard let start = dom.range(of: "data-chart=\"\(chart)\"") else { return 0 }
+        let rest = dom[start.upperBound...]
+        let body = rest[..<(rest.range(of: "</svg>")?.lowerBound ?? rest.endIndex)]
+        return body.components(separatedBy: "class=\"mark").count - 1
+    }
+}

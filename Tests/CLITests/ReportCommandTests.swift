@@ -1,0 +1,78 @@
+import Foundation
+import Improve
+import ImproveCore
+import ImproveTestSupport
+import Testing
+
+/// `report` and `show` on a real run (child process, SQLite file, loopback model server).
+@Suite(.serialized) struct ReportCommandTests {
+    static let canary = "sk-canary-7d1f0e9a41b2c3d4"
+
+    /// The format-sensitive classifier, except that every answer also repeats the request's
+    /// Authorization header: a model that leaks the key it was called with.
+    static func leakingClassifier() throws -> StubModelServer.Responder {
+        let labels = try RunCommandTests.labels()
+        return { request in
+            let messages = request.json?["messages"]?.arrayValue ?? []
+            let system = messages.first { $0["role"]?.stringValue == "system" }?["content"]?.stringValue ?? ""
+            let user = request.lastMessageContent ?? ""
+            let label = system.contains("one word") || system.contains("only the label") ? labels.first { user.contains($0.key) }?.value : nil
+            let text = (label ?? "This text expresses a feeling about a movie.") + " (sent with \(request.headers["authorization"] ?? "no key"))"
+            return .openAI(text: text, model: request.model ?? "stub-model")
+        }
+    }
+
+    @Test func aRunWritesAnHTMLReportThatNeverHoldsTheKeyAndShowReadsAsText() async throws {
+        let server = try await StubModelServer.start(responder: try Self.leakingClassifier())
+        let profile = try Fixtures.copyOfProfile("sentiment")
+        try "providers:\n  local:\n    apiKeyEnv: IMPROVE_CANARY_API_KEY\n".write(to: profile.appendingPathComponent("providers.yaml"), atomically: true, encoding: .utf8)
+        let work = profile.deletingLastPathComponent()
+        let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString, "IMPROVE_CANARY_API_KEY": Self.canary]
+        let result = try await CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: env)
+        await server.stop()
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        // The key did travel to the model, so a report that copied model text could hold it.
+        #expect(server.completionRequests.contains { $0.headers["authorization"]?.contains(Self.canary) == true })
+
+        let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
+        let runID = try #require(outcome["runID"]?.stringValue)
+        let directory = URL(fileURLWithPath: try #require(outcome["report"]?.stringValue)).deletingLastPathComponent()
+        let page = directory.appendingPathComponent("report.html")
+        let written = try String(contentsOf: page, encoding: .utf8)
+        for chart in ["intervals", "score-spend", "items", "lineage"] { #expect(written.contains("data-chart=\"\(chart)\""), "\(chart)") }
+
+        let html = try await CLIProcess.run(["report", runID, "--store", "store.sqlite", "--html"], in: work)
+        #expect(html.status == 0, "\(html.stderr)")
+        #expect(html.stdout == page.path + "\n")
+        // A deleted page is drawn again from report.json, byte for byte.
+        try FileManager.default.removeItem(at: page)
+        let again = try await CLIProcess.run(["report", runID, "--store", "store.sqlite", "--format", "html"], in: work)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try String(contentsOf: page, encoding: .utf8) == written)
+
+        let json = try await CLIProcess.run(["report", runID, "--store", "store.sqlite", "--format", "json"], in: work)
+        let model = try JSONDecoder().decode(ReportModel.self, from: Data(json.stdout.utf8))
+        #expect(model.verdict?.decision == "ship")
+        #expect(model.candidates.contains { $0.isWinner })
+        #expect(model.items?.rows.isEmpty == false)
+
+        let pr = try await CLIProcess.run(["report", runID, "--store", "store.sqlite", "--format", "pr"], in: work, environment: env)
+        #expect(pr.status == 0, "\(pr.stderr)")
+        #expect(pr.stdout.contains("**SHIP**"))
+        #expect(pr.stdout.contains("audit verify"))
+
+        let show = try await CLIProcess.run(["show", runID, "--store", "store.sqlite", "--events", "50"], in: work)
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(!show.stdout.contains("{") && !show.stdout.contains("}"), "\(show.stdout)")
+        #expect(show.stdout.contains("verdict    SHIP"))
+        #expect(show.stdout.contains("gate SHIP"))
+        #expect(show.stdout.contains("proposal #1"))
+        let raw = try await CLIProcess.run(["show", runID, "--store", "store.sqlite", "--json"], in: work)
+        #expect(raw.stdout.contains("{"))
+
+        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil).filter { $0.lastPathComponent.hasPrefix("report.") }
+        #expect(files.count == 3)
+        for file in files { #expect(!(try String(contentsOf: file, encoding: .utf8)).contains(Self.canary), "\(file.lastPathComponent)") }
+        for output in [pr.stdout, json.stdout, show.stdout] { #expect(!output.contains(Self.canary)) }
+    }
+}
