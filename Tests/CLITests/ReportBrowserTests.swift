@@ -45,7 +45,7 @@ import Testing
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         let screenshot = artifacts.appendingPathComponent("report-screenshot.png")
         try? FileManager.default.removeItem(at: screenshot)
-        let shot = try await TimedProcess.run(common + ["--hide-scrollbars", "--window-size=1100,3400", "--screenshot=\(screenshot.path)", page.absoluteString], timeout: 90)
+        let shot = try await TimedProcess.run(common + ["--hide-scrollbars", "--window-size=1100,3000", "--screenshot=\(screenshot.path)", page.absoluteString], timeout: 90)
         #expect(shot.exitCode == 0, "\(shot.stderrText)")
         let png = try Data(contentsOf: screenshot)
         #expect(png.count > 20_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(png.count) bytes")

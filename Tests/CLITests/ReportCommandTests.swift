@@ -64,7 +64,7 @@ import Testing
         let show = try await CLIProcess.run(["show", runID, "--store", "store.sqlite", "--events", "50"], in: work)
         #expect(show.status == 0, "\(show.stderr)")
         #expect(!show.stdout.contains("{") && !show.stdout.contains("}"), "\(show.stdout)")
-        #expect(show.stdout.contains("verdict    SHIP"))
+        #expect(show.stdout.contains("verdict    SHIP\n"))
         #expect(show.stdout.contains("gate SHIP"))
         #expect(show.stdout.contains("proposal #1"))
         let raw = try await CLIProcess.run(["show", runID, "--store", "store.sqlite", "--json"], in: work)
@@ -74,5 +74,31 @@ import Testing
         #expect(files.count == 3)
         for file in files { #expect(!(try String(contentsOf: file, encoding: .utf8)).contains(Self.canary), "\(file.lastPathComponent)") }
         for output in [pr.stdout, json.stdout, show.stdout] { #expect(!output.contains(Self.canary)) }
+    }
+
+    @Test func anEvalOfAPersonaSuiteWritesAPageWithPassHatKAndFailedTranscripts() async throws {
+        // Every answer (agent, simulated user, judge) is the same sentence without the stop token
+        // and with a low judge score: every dialogue runs out of turns and is graded a failure.
+        let server = try await StubModelServer.start(responder: StubModelServer.fixed("Please open Settings and look there. SCORE: 2"))
+        let profile = try Fixtures.copyOfProfile("support")
+        let work = profile.deletingLastPathComponent()
+        let result = try await CLIProcess.run(
+            ["eval", profile.path, "--store", "eval.sqlite", "--limit", "2", "--trials", "2"], in: work,
+            environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
+        await server.stop()
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let note = try #require(result.stderr.split(separator: "\n").first { $0.hasPrefix("report: ") })
+        let page = try String(contentsOfFile: String(note.dropFirst("report: ".count)), encoding: .utf8)
+        #expect(page.contains("<section id=\"personas\""))
+        #expect(page.contains("pass^2"))
+        #expect(page.contains("class=\"transcript\""))
+        #expect(page.contains("Please open Settings and look there."))
+        #expect(page.contains("data-chart=\"intervals\""))
+
+        let runs = try await CLIProcess.run(["runs", "--store", "eval.sqlite", "--json"], in: work)
+        let runID = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(runs.stdout.utf8)).arrayValue?.first?["id"]?.stringValue)
+        let html = try await CLIProcess.run(["report", runID, "--store", "eval.sqlite", "--html"], in: work)
+        #expect(html.status == 0, "\(html.stderr)")
+        #expect(html.stdout.hasSuffix("/runs/\(runID)/report.html\n"))
     }
 }

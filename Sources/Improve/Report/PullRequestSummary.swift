@@ -26,7 +26,7 @@ public enum PullRequestSummary {
         }
         if model.usedStubOrReplay { lines.append("- answers came from a stub or a cassette replay, not a live model") }
         for change in model.changes {
-            var diff = change.diff.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var diff = change.diff.split(separator: "\n").map(String.init)
             if diff.count > maxDiffLines { diff = Array(diff.prefix(maxDiffLines)) + ["… \(diff.count - maxDiffLines) more lines in the full report"] }
             lines += ["", "`\(change.component)`:", "```diff"] + diff + ["```"]
         }

@@ -41,7 +41,7 @@ extension ReportModel {
             guard let stats = comparison.statistics else { return nil }
             let isWinner = comparison.candidateID == gate.winnerID
             let clears = comparison.showsImprovement(minLift: gate.settings.minLift, alpha: 1 - gate.settings.confidence)
-            let detail = "\(stats.method.rawValue), \(stats.pairs) pairs (\(stats.improved) better, \(stats.regressed) worse), p = \(ChartNumber.fixed(stats.adjustedPValue, 4)), \(Int((stats.interval.confidence * 100).rounded()))% interval"
+            let detail = "\(stats.method.rawValue) on \(stats.pairs) pairs, \(stats.improved) better and \(stats.regressed) worse, p = \(ChartNumber.pValue(stats.adjustedPValue)), \(Int((stats.interval.confidence * 100).rounded()))% interval"
             return IntervalRow(
                 label: (isWinner ? "winner " : "") + String(comparison.candidateID.prefix(10)), estimate: stats.lift,
                 lower: stats.interval.lower, upper: stats.interval.upper, status: clears ? "pass" : "fail", detail: detail)
@@ -82,8 +82,13 @@ extension ReportModel {
         Set(old.keys).union(new.keys).sorted().compactMap { name in
             let before = old[name] ?? "", after = new[name] ?? ""
             guard before != after else { return nil }
-            return ComponentChange(component: name, before: before, after: after, diff: UnifiedDiff.make(old: before, new: after, oldName: "\(name) (baseline)", newName: "\(name) (winner)"))
+            return ComponentChange(component: name, before: before, after: after, diff: UnifiedDiff.make(old: terminated(before), new: terminated(after), oldName: "\(name) (baseline)", newName: "\(name) (winner)"))
         }
+    }
+
+    /// Texts end in a newline for the diff, so it shows no "no newline at end of file" lines.
+    private static func terminated(_ text: String) -> String {
+        text.hasSuffix("\n") ? text : text + "\n"
     }
 
     /// Usage per phase with the seconds each phase took, and a total row.

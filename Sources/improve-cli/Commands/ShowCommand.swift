@@ -64,8 +64,10 @@ struct ShowCommand: ParsableCommand {
         print("\ncandidates \(summary.candidates), evaluations \(summary.evaluations)")
         if !summary.lastEvents.isEmpty {
             print("\nlast events")
+            let width = summary.lastEvents.map { String($0.sequence).count }.max() ?? 1
             for event in summary.lastEvents {
-                print("  #\(event.sequence)  \(StoreAccess.timestamp(event.at))  \(RunText.event(kind: event.kind, payload: event.payload))")
+                let number = "#\(event.sequence)".padding(toLength: width + 1, withPad: " ", startingAt: 0)
+                print("  \(number)  \(StoreAccess.timestamp(event.at))  \(RunText.event(kind: event.kind, payload: event.payload))")
             }
         }
     }

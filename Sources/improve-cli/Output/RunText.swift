@@ -8,8 +8,8 @@ enum RunText {
     /// The result of a finished run: the outcome of `improve` when it is one, else its fields.
     static func result(_ result: JSONValue) -> [String] {
         guard let outcome = try? result.decode(as: ImproveOutcome.self) else { return fields(result) }
-        var lines = ["verdict    \(outcome.verdict.rawValue.uppercased())" + (outcome.reasons.first.map { ": \($0)" } ?? "")]
-        lines += outcome.reasons.dropFirst().map { "           \($0)" }
+        var lines = ["verdict    \(outcome.verdict.rawValue.uppercased())"]
+        lines += outcome.reasons.map { "           \($0)" }
         let unit = outcome.artifactMetric ?? "mean score"
         lines.append("baseline   \(number(outcome.baselineSearchMean)) search" + (outcome.baselineHoldoutMean.map { ", \(number($0)) holdout" } ?? "") + " (\(unit))")
         if outcome.winnerID != outcome.baselineID {
@@ -32,10 +32,10 @@ enum RunText {
             return "baseline \(short(payload["candidate"])) scored \(payload["mean"]?.doubleValue.map(number) ?? "?") on search"
         case "proposal":
             let iteration = payload["iteration"]?.doubleValue.map { String(Int($0)) } ?? "?"
-            let generator = payload["generator"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "no generator"
-            let kept = payload["accepted"]?.boolValue == true ? "kept" : "dropped"
-            let calls = payload["metricCalls"]?.doubleValue.map { " (\(Int($0)) metric calls)" } ?? ""
-            return "proposal #\(iteration) by \(generator) on \(payload["component"]?.stringValue ?? "?"): \(kept), \(preview(payload["reason"]?.stringValue ?? ""))\(calls)"
+            let generator = payload["generator"]?.stringValue.flatMap { $0.isEmpty ? nil : " by \($0)" } ?? ""
+            let kept = payload["accepted"]?.boolValue == true ? "kept" : payload["child"]?.stringValue == nil ? "nothing proposed" : "dropped"
+            let calls = payload["metricCalls"]?.doubleValue.map { Int($0) == 1 ? " (1 metric call)" : " (\(Int($0)) metric calls)" } ?? ""
+            return "proposal #\(iteration)\(generator) on \(payload["component"]?.stringValue ?? "?"): \(kept), \(preview(payload["reason"]?.stringValue ?? ""))\(calls)"
         case "search-stopped":
             let calls = payload["spend"]?["metricCalls"]?.doubleValue.map { " after \(Int($0)) metric calls" } ?? ""
             return "search stopped\(calls): \(payload["reason"]?.stringValue ?? "?")"

@@ -11,22 +11,23 @@ public struct IntervalChart: Sendable {
 
     /// The chart, deterministic for the same section.
     public func svg() -> Markup {
-        let frame = ChartFrame(width: 640, height: 62 + Double(section.rows.count) * Self.rowHeight, left: 150, right: 24, top: 14, bottom: 44)
+        let frame = ChartFrame(width: 640, height: 66 + Double(section.rows.count) * Self.rowHeight, left: 150, right: 24, top: 14, bottom: 44)
         var values = section.rows.flatMap { [$0.lower, $0.upper, $0.estimate] }
         if section.showZero { values.append(0) }
         if let minLift = section.minLift { values.append(minLift) }
         let x = LinearScale(domain: LinearScale.paddedDomain(values), range: frame.xRange)
         var parts = frame.xAxis(x, caption: section.caption)
+        let minLiftIsZero = section.minLift.map { abs($0) < 1e-12 } ?? false
         if section.showZero {
             parts.append(frame.line(x1: x(0), y1: frame.top, x2: x(0), y2: frame.yRange.upperBound, cls: "ref zero"))
-            parts.append(frame.text("0", x: x(0) + 3, y: frame.top + 8, cls: "ref-label"))
+            if !minLiftIsZero { parts.append(frame.text("0", x: x(0) + 3, y: frame.top + 8, cls: "ref-label")) }
         }
         if let minLift = section.minLift {
             parts.append(frame.line(x1: x(minLift), y1: frame.top, x2: x(minLift), y2: frame.yRange.upperBound, cls: "ref minlift"))
-            parts.append(frame.text("minLift \(ChartNumber.tick(minLift))", x: x(minLift) + 3, y: frame.top + 20, cls: "ref-label"))
+            parts.append(frame.text("minLift \(ChartNumber.tick(minLift))", x: x(minLift) + 3, y: frame.top + 8, cls: "ref-label"))
         }
         for (index, row) in section.rows.enumerated() {
-            let y = frame.top + 18 + Double(index) * Self.rowHeight
+            let y = frame.top + 24 + Double(index) * Self.rowHeight
             let status = row.status.map { " \($0)" } ?? ""
             let summary = "\(row.label): \(ChartNumber.fixed(row.estimate)) [\(ChartNumber.fixed(row.lower)), \(ChartNumber.fixed(row.upper))]; \(row.detail)"
             parts.append(frame.text(row.label, x: frame.left - 10, y: y + 4, anchor: "end", cls: "label"))

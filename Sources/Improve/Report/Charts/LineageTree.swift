@@ -46,7 +46,7 @@ public struct LineageTree: Sendable {
             let parent = known.contains(proposal.parent) ? proposal.parent : root
             let what = "\(proposal.child.map { String($0.prefix(12)) } ?? "") by \(proposal.generator)"
             let tip = "#\(proposal.iteration) \(what), dropped: \(proposal.reason)" + (proposal.rationale.isEmpty ? "" : ". \(proposal.rationale)")
-            add(Node(key: "proposal-\(proposal.iteration)", parent: parent, depth: 0, row: 0, kind: "rejected", label: "", tip: tip))
+            add(Node(key: "proposal-\(proposal.iteration)", parent: parent, depth: 0, row: 0, kind: "rejected", label: "#\(proposal.iteration) \(proposal.generator)", tip: tip))
         }
         var nextRow = 0.0
         func place(_ key: String, depth: Int) {
@@ -67,7 +67,8 @@ public struct LineageTree: Sendable {
         return order.compactMap { nodes[$0] }
     }
 
-    static let columnWidth = 120.0
+    static let width = 720.0
+    static let labelRoom = 150.0
     static let rowHeight = 16.0
 
     /// The chart, deterministic for the same input.
@@ -75,14 +76,16 @@ public struct LineageTree: Sendable {
         let nodes = layout()
         let depth = Double(nodes.map(\.depth).max() ?? 0)
         let rows = (nodes.map(\.row).max() ?? 0) + 1
-        let frame = ChartFrame(width: max(640, 40 + depth * Self.columnWidth + 140), height: 24 + rows * Self.rowHeight, left: 20, right: 140, top: 12, bottom: 12)
+        // Columns share the width left after the labels of the deepest nodes, at most 220 px each.
+        let columnWidth = depth > 0 ? min(220, (Self.width - 20 - Self.labelRoom) / depth) : 0
+        let frame = ChartFrame(width: Self.width, height: 24 + rows * Self.rowHeight, left: 20, right: Self.labelRoom, top: 12, bottom: 12)
         let byKey = Dictionary(nodes.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var edges: [Markup] = []
         var marks: [Markup] = []
         for node in nodes {
-            let (x, y) = point(node, frame)
+            let (x, y) = point(node, frame, columnWidth)
             if let parent = node.parent.flatMap({ byKey[$0] }) {
-                let (px, py) = point(parent, frame)
+                let (px, py) = point(parent, frame, columnWidth)
                 let mid = (px + x) / 2
                 let d = "M\(ChartNumber.px(px)) \(ChartNumber.px(py)) C\(ChartNumber.px(mid)) \(ChartNumber.px(py)) \(ChartNumber.px(mid)) \(ChartNumber.px(y)) \(ChartNumber.px(x)) \(ChartNumber.px(y))"
                 edges.append(.el("path", [("d", d), ("class", "edge \(node.kind)")]))
@@ -90,19 +93,19 @@ public struct LineageTree: Sendable {
             marks.append(.el("g", [("class", "mark node \(node.kind)")], [
                 .el("title", text: node.tip),
                 .el("circle", [("cx", ChartNumber.px(x)), ("cy", ChartNumber.px(y)), ("r", node.kind == "rejected" ? "3.5" : "6")]),
-            ] + (node.label.isEmpty ? [] : [frame.text(node.label, x: x + 9, y: y + 4, cls: "node-label")])))
+            ] + (node.label.isEmpty ? [] : [frame.text(node.label, x: x + 9, y: y + 4, cls: node.kind == "rejected" ? "node-label minor" : "node-label")])))
         }
         for candidate in candidates where candidate.parents.count > 1 {
             guard let child = byKey[candidate.id] else { continue }
             for parent in candidate.parents.dropFirst().compactMap({ byKey[$0] }) {
-                let (px, py) = point(parent, frame), (x, y) = point(child, frame)
+                let (px, py) = point(parent, frame, columnWidth), (x, y) = point(child, frame, columnWidth)
                 edges.append(frame.line(x1: px, y1: py, x2: x, y2: y, cls: "edge merge"))
             }
         }
         return frame.svg(name: "lineage", label: "Candidate lineage: kept and dropped proposals", edges + marks)
     }
 
-    private func point(_ node: Node, _ frame: ChartFrame) -> (Double, Double) {
-        (frame.left + Double(node.depth) * Self.columnWidth, frame.top + node.row * Self.rowHeight)
+    private func point(_ node: Node, _ frame: ChartFrame, _ columnWidth: Double) -> (Double, Double) {
+        (frame.left + Double(node.depth) * columnWidth, frame.top + node.row * Self.rowHeight)
     }
 }

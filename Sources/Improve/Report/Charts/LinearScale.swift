@@ -53,6 +53,11 @@ public enum ChartNumber {
         return Double(text) == 0 ? String(format: "%.\(digits)f", 0.0) : text
     }
 
+    /// A p-value: four decimals, or scientific notation below 0.0001.
+    public static func pValue(_ value: Double) -> String {
+        value < 0.0001 ? String(format: "%.1e", value) : fixed(value, 4)
+    }
+
     /// A pixel coordinate: one decimal, so output is stable and small.
     public static func px(_ value: Double) -> String {
         fixed(value, 1)

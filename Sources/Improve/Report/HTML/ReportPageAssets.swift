@@ -20,7 +20,7 @@ enum ReportPageAssets {
     .badge.ship{background:var(--good)}.badge.reject{background:var(--bad)}.badge.hold{background:var(--warn)}
     .reasons{margin:0 0 8px;padding-left:20px}
     figure{margin:8px 0 12px}.scroll{overflow-x:auto}
-    svg.chart{max-width:100%;height:auto;display:block}
+    svg.chart{max-width:100%;height:auto;display:block}svg[data-chart=intervals],svg[data-chart=score-spend]{width:100%}
     svg text{fill:var(--fg);font-size:11px;font-family:inherit}
     svg .tick,svg .caption,svg .ref-label{fill:var(--muted)}
     svg .axis{stroke:var(--muted);stroke-width:1}
@@ -41,7 +41,7 @@ enum ReportPageAssets {
     svg .edge{fill:none;stroke:var(--line);stroke-width:1.5}svg .edge.accepted,svg .edge.winner{stroke:var(--muted)}svg .edge.merge{stroke-dasharray:3 3}
     svg .node circle{fill:var(--accent)}svg .node.rejected circle{fill:var(--bad);fill-opacity:.55}
     svg .node.baseline circle{fill:var(--muted)}svg .node.winner circle{fill:var(--good);stroke:var(--fg);stroke-width:2}
-    svg .node-label{font-size:10.5px}
+    svg .node-label{font-size:10.5px}svg .node-label.minor{fill:var(--muted);font-size:9.5px}
     table{border-collapse:collapse;width:100%;font-size:.88rem;margin:6px 0}
     th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
     th{color:var(--muted);font-weight:600}

@@ -62,7 +62,8 @@ struct ReportSections {
         let summary = items.reference == nil
             ? "\(items.rows.count) items, shaded by score (darker is higher)."
             : ["improved", "regressed", "same"].map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ") + " of \(items.rows.count) \(items.split) items (\(items.comparison) against \(items.reference ?? ""))."
-        let buttons: [Markup] = [("order", "suite order"), ("change", "by change"), ("score", "by score"), ("id", "by id")].map { key, label in
+        let sorts = [("order", "suite order")] + (items.reference == nil ? [] : [("change", "by change")]) + [("score", "by score"), ("id", "by id")]
+        let buttons: [Markup] = sorts.map { key, label in
             .el("button", [("type", "button"), ("data-sort-cells", key)], text: label)
         }
         var header = ["item"]
@@ -77,10 +78,12 @@ struct ReportSections {
             return .el("tr", [], cells)
         }
         return section("items", [
-            .el("h2", [], text: "Per item, \(items.split) split"),
+            .el("h2", [], text: "Per item (\(items.split) split)"),
             .el("p", [], text: summary),
             .el("div", [("class", "sorter")], [.el("span", [], text: "Sort squares: ")] + buttons),
-            figure(ItemHeatmap(items).svg(), caption: "Green: improved; red: regressed; grey: unchanged. Hover a square for its scores."),
+            figure(ItemHeatmap(items).svg(), caption: items.reference == nil
+                ? "One square per item, darker for a higher score. Hover a square for its score."
+                : "One square per item. Green: improved; red: regressed; grey: unchanged; darker for a larger change. Hover a square for its scores."),
             .el("details", [], [.el("summary", [], text: "All items as a table (click a heading to sort)"), table(header, rows, sortable: true)]),
         ])
     }
@@ -98,7 +101,7 @@ struct ReportSections {
         guard !model.changes.isEmpty else { return nil }
         var children: [Markup] = [.el("h2", [], text: "The change, per component")]
         for change in model.changes {
-            let lines = change.diff.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Markup in
+            let lines = change.diff.split(separator: "\n").map { line -> Markup in
                 let cls = line.hasPrefix("+++") || line.hasPrefix("---") ? "file" : line.hasPrefix("+") ? "add" : line.hasPrefix("-") ? "del" : line.hasPrefix("@@") ? "hunk" : "ctx"
                 return .el("span", [("class", cls)], text: String(line) + "\n")
             }
@@ -153,7 +156,7 @@ struct ReportSections {
         }
         var facts: [Markup] = [
             .el("dt", [], text: "models served"), .el("dd", [], text: model.modelsServed.isEmpty ? "none recorded" : model.modelsServed.joined(separator: ", ")),
-            .el("dt", [], text: "stub or replay"), .el("dd", [], text: model.usedStubOrReplay ? "yes: some answers did not come from a live model" : "no: every answer came from a live model"),
+            .el("dt", [], text: "stub or replay"), .el("dd", [], text: model.usedStubOrReplay ? "yes: some answers came from a stub or a cassette replay" : "no"),
         ]
         for file in model.files {
             facts += [.el("dt", [], text: file.role), .el("dd", [], [.el("code", [], text: file.path)])]
