@@ -28,10 +28,12 @@ import Testing
         let page = URL(fileURLWithPath: try #require(outcome["report"]?.stringValue)).deletingLastPathComponent().appendingPathComponent("report.html")
 
         let common = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(work.appendingPathComponent("chromium-profile").path)"]
-        let dump = try await TimedProcess.run(common + ["--enable-logging=stderr", "--v=0", "--dump-dom", page.absoluteString], timeout: 90)
+        // `#sort=score` makes the page's script click a sort button, so the sorting code runs too.
+        let dump = try await TimedProcess.run(common + ["--enable-logging=stderr", "--v=0", "--dump-dom", page.absoluteString + "#sort=score"], timeout: 90)
         #expect(dump.exitCode == 0, "\(dump.stderrText)")
         let dom = dump.stdoutText
         #expect(dom.contains("data-ready=\"true\""), "the page's script did not finish")
+        #expect(dom.contains("data-sort-cells=\"score\" aria-pressed=\"true\""), "the sort button was not pressed")
         let scriptErrors = dom.range(of: "data-js-errors=\"").map { String(dom[$0.upperBound...].prefix(300)) }
         #expect(scriptErrors == nil, "script errors: \(scriptErrors ?? "")")
         let consoleErrors = dump.stderrText.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
@@ -49,9 +51,14 @@ import Testing
         #expect(shot.exitCode == 0, "\(shot.stderrText)")
         let png = try Data(contentsOf: screenshot)
         #expect(png.count > 20_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(png.count) bytes")
+        let pdf = artifacts.appendingPathComponent("report.pdf")
+        try? FileManager.default.removeItem(at: pdf)
+        let print = try await TimedProcess.run(common + ["--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", page.absoluteString], timeout: 90)
+        #expect(print.exitCode == 0, "\(print.stderrText)")
+        #expect((try? Data(contentsOf: pdf))?.starts(with: Array("%PDF".utf8)) == true, "no PDF printed")
         try? FileManager.default.removeItem(at: artifacts.appendingPathComponent("report.html"))
         try FileManager.default.copyItem(at: page, to: artifacts.appendingPathComponent("report.html"))
-        print("report screenshot: \(screenshot.path)")
+        Swift.print("report screenshot: \(screenshot.path), printed: \(pdf.path)")
     }
 
     /// Elements with class `mark …` inside the `<svg>` named `chart`.

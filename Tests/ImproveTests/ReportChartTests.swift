@@ -10,7 +10,7 @@ import Testing
 struct ReportChartTests {
     static let candidates = [
         CandidatePoint(id: "seed000000001", parents: [], generator: "baseline", rationale: "", searchMean: 0.25, spentMetricCalls: 20, isBaseline: true, isWinner: false),
-        CandidatePoint(id: "cand000000002", parents: ["seed000000001"], generator: "format-constraint", rationale: "answer with one word <b>", searchMean: 0.55, spentMetricCalls: 48, isBaseline: false, isWinner: false),
+        CandidatePoint(id: "cand000000002", parents: ["seed000000001"], generator: "format-constraint", rationale: "answer with one word <b> \u{1B}[31mred\u{1B}[0m \u{0}", searchMean: 0.55, spentMetricCalls: 48, isBaseline: false, isWinner: false),
         CandidatePoint(id: "cand000000003", parents: ["cand000000002"], generator: "completion-template", rationale: "Text: & Sentiment:", searchMean: 0.70, spentMetricCalls: 90, isBaseline: false, isWinner: true),
         CandidatePoint(id: "cand000000004", parents: ["cand000000002", "cand000000003"], generator: "merge", rationale: "", searchMean: 0.60, spentMetricCalls: 130, isBaseline: false, isWinner: false),
     ]

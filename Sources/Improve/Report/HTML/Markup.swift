@@ -48,18 +48,23 @@ public indirect enum Markup: Sendable, Equatable {
         }
     }
 
-    /// Escapes the five XML special characters (enough for text and double-quoted attributes).
+    /// Escapes the five XML special characters (enough for text and double-quoted attributes)
+    /// and replaces control characters, which XML forbids even escaped (a model's output may
+    /// hold terminal colour codes), with U+FFFD.
     public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.append(character)
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
+                out += "\u{FFFD}"
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out

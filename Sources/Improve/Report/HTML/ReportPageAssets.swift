@@ -75,7 +75,8 @@ enum ReportPageAssets {
     window.addEventListener("error",function(e){var r=document.documentElement;r.setAttribute("data-js-errors",(r.getAttribute("data-js-errors")||"")+(e.message||"error")+";");});
     """
 
-    /// Sorting for the item squares and the sortable tables; opens every `<details>` to print.
+    /// Sorting for the item squares and the sortable tables (`report.html#sort=score` opens the
+    /// page sorted, which is also how the browser test exercises it); opens every `<details>` to print.
     static let script = """
     (function(){
     "use strict";
@@ -105,6 +106,8 @@ enum ReportPageAssets {
     });
     });
     });
+    var wanted=/sort=([a-z]+)/.exec(location.hash);
+    if(wanted){document.querySelectorAll("[data-sort-cells="+wanted[1]+"]").forEach(function(b){b.click();});}
     window.addEventListener("beforeprint",function(){document.querySelectorAll("details").forEach(function(d){d.open=true;});});
     document.body.setAttribute("data-ready","true");
     })();
