@@ -101,4 +101,24 @@ import Testing
         #expect(html.status == 0, "\(html.stderr)")
         #expect(html.stdout.hasSuffix("/runs/\(runID)/report.html\n"))
     }
+
+    @Test func anAutoresearchRunGetsAPageToo() async throws {
+        let reply = "Use lzma at its strongest preset.\n```json\n{\"codec\": \"lzma\", \"level\": 9, \"chunkSize\": 0}\n```"
+        let server = try await StubModelServer.start(modelIDs: ["smollm2-135m-instruct"], responder: StubModelServer.fixed(reply))
+        let profile = try Fixtures.copyOfProfile("compressor")
+        let work = profile.deletingLastPathComponent()
+        let result = try await CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
+        await server.stop()
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
+        let runID = try #require(outcome["runID"]?.stringValue)
+        let json = try await CLIProcess.run(["report", runID, "--store", "store.sqlite", "--format", "json"], in: work)
+        let model = try JSONDecoder().decode(ReportModel.self, from: Data(json.stdout.utf8))
+        #expect(model.kind == "artifact")
+        #expect(model.verdict?.decision == "ship")
+        #expect(model.candidates.contains { $0.isWinner && $0.searchMean > 0 }, "the kept edit shrinks the output: a positive gain")
+        #expect(model.changes.first?.component == "config.json")
+        let page = try String(contentsOfFile: try #require(model.files.first { $0.role == "markdown" }?.path).replacingOccurrences(of: "report.md", with: "report.html"), encoding: .utf8)
+        for chart in ["intervals", "score-spend", "lineage"] { #expect(page.contains("data-chart=\"\(chart)\""), "\(chart)") }
+    }
 }

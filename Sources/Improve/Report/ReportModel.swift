@@ -25,6 +25,10 @@ public struct ReportModel: Codable, Sendable, Equatable {
     public var candidates: [CandidatePoint]
     /// Proposals the search dropped, for the lineage tree and the spend axis.
     public var rejected: [RejectedProposal]
+    /// What a candidate's score and the spend axis measure, when not the search mean score and
+    /// metric calls (an artifact run: the metric's gain over the baseline, experiments run).
+    public var scoreAxis: String?
+    public var spendAxis: String?
     /// Per-item scores on the holdout split (or the evaluated split).
     public var items: ItemSection?
     /// The winner's text against the baseline's, per component.
@@ -49,6 +53,8 @@ public struct ReportModel: Codable, Sendable, Equatable {
         self.intervals = nil
         self.candidates = []
         self.rejected = []
+        self.scoreAxis = nil
+        self.spendAxis = nil
         self.items = nil
         self.changes = []
         self.phases = []
@@ -117,12 +123,17 @@ public struct IntervalSection: Codable, Sendable, Equatable {
     /// Whether to draw the zero line (lifts: yes; plain means: no).
     public var showZero: Bool
     public var rows: [IntervalRow]
+    /// The dashed line's name (nil: `minLift`) and a sentence under the chart (nil: the gate's).
+    public var referenceName: String?
+    public var legend: String?
 
-    public init(caption: String, minLift: Double?, showZero: Bool, rows: [IntervalRow]) {
+    public init(caption: String, minLift: Double?, showZero: Bool, rows: [IntervalRow], referenceName: String? = nil, legend: String? = nil) {
         self.caption = caption
         self.minLift = minLift
         self.showZero = showZero
         self.rows = rows
+        self.referenceName = referenceName
+        self.legend = legend
     }
 }
 

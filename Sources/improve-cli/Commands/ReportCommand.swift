@@ -74,7 +74,7 @@ struct ReportCommand: ParsableCommand {
 
     private func model(in directory: URL) throws -> ReportModel {
         guard let model = try ReportFiles.readModel(in: directory) else {
-            throw ValidationError("run \(runID) has no \(ReportFiles.jsonName) in \(directory.path) (written by runs since HTML reports exist; artifact runs have report.md only): use --format md, or run it again")
+            throw ValidationError("run \(runID) has no \(ReportFiles.jsonName) in \(directory.path) (written by runs since HTML reports exist): use --format md, or run it again")
         }
         return model
     }

@@ -17,15 +17,7 @@ public struct IntervalChart: Sendable {
         if let minLift = section.minLift { values.append(minLift) }
         let x = LinearScale(domain: LinearScale.paddedDomain(values), range: frame.xRange)
         var parts = frame.xAxis(x, caption: section.caption)
-        let minLiftIsZero = section.minLift.map { abs($0) < 1e-12 } ?? false
-        if section.showZero {
-            parts.append(frame.line(x1: x(0), y1: frame.top, x2: x(0), y2: frame.yRange.upperBound, cls: "ref zero"))
-            if !minLiftIsZero { parts.append(frame.text("0", x: x(0) + 3, y: frame.top + 8, cls: "ref-label")) }
-        }
-        if let minLift = section.minLift {
-            parts.append(frame.line(x1: x(minLift), y1: frame.top, x2: x(minLift), y2: frame.yRange.upperBound, cls: "ref minlift"))
-            parts.append(frame.text("minLift \(ChartNumber.tick(minLift))", x: x(minLift) + 3, y: frame.top + 8, cls: "ref-label"))
-        }
+        parts += referenceLines(frame, x)
         for (index, row) in section.rows.enumerated() {
             let y = frame.top + 24 + Double(index) * Self.rowHeight
             let status = row.status.map { " \($0)" } ?? ""
@@ -40,5 +32,29 @@ public struct IntervalChart: Sendable {
             ]))
         }
         return frame.svg(name: "intervals", label: "Confidence intervals: \(section.caption)", parts)
+    }
+
+    /// The zero line and the dashed minimum, labelled on opposite sides when they are close.
+    private func referenceLines(_ frame: ChartFrame, _ x: LinearScale) -> [Markup] {
+        var parts: [Markup] = []
+        let top = frame.top, bottom = frame.yRange.upperBound
+        let minimum = section.minLift
+        let coincide = minimum.map { abs($0) < 1e-12 } ?? false
+        // Close lines: the larger value's label goes right, the smaller's left.
+        let close = section.showZero && !coincide && minimum.map { abs(x($0) - x(0)) < 70 } == true
+        func label(_ text: String, at value: Double, leftOf: Bool) -> Markup {
+            frame.text(text, x: x(value) + (leftOf ? -3 : 3), y: top + 8, anchor: leftOf ? "end" : "start", cls: "ref-label")
+        }
+        if section.showZero {
+            parts.append(frame.line(x1: x(0), y1: top, x2: x(0), y2: bottom, cls: "ref zero"))
+            if !coincide { parts.append(label("0", at: 0, leftOf: close && (minimum ?? 0) > 0)) }
+        }
+        if let minimum {
+            parts.append(frame.line(x1: x(minimum), y1: top, x2: x(minimum), y2: bottom, cls: "ref minlift"))
+            let nearRightEdge = x(minimum) > frame.xRange.upperBound - 70
+            let name = "\(section.referenceName ?? "minLift") \(ChartNumber.tick(minimum))"
+            parts.append(label(name, at: minimum, leftOf: close ? minimum < 0 : nearRightEdge))
+        }
+        return parts
     }
 }

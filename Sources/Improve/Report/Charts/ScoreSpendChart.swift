@@ -5,10 +5,14 @@
 public struct ScoreSpendChart: Sendable {
     public var candidates: [CandidatePoint]
     public var rejected: [RejectedProposal]
+    public var scoreAxis: String
+    public var spendAxis: String
 
-    public init(candidates: [CandidatePoint], rejected: [RejectedProposal]) {
+    public init(candidates: [CandidatePoint], rejected: [RejectedProposal], scoreAxis: String? = nil, spendAxis: String? = nil) {
         self.candidates = candidates
         self.rejected = rejected
+        self.scoreAxis = scoreAxis ?? "search mean score"
+        self.spendAxis = spendAxis ?? "metric calls spent by the search"
     }
 
     /// The candidates no other candidate beats on both spend (lower) and score (higher), cheapest
@@ -35,8 +39,9 @@ public struct ScoreSpendChart: Sendable {
         let x = LinearScale(domain: 0...maxSpend * 1.04, range: frame.xRange)
         let means = candidates.map(\.searchMean)
         let low = min(0, means.min() ?? 0), high = max(1, means.max() ?? 1)
-        let y = LinearScale(domain: low...high, range: frame.yRange, inverted: true)
-        var parts = frame.xAxis(x, caption: "metric calls spent by the search") + frame.yAxis(y, caption: "search mean score")
+        // A little headroom, so the best point is not cut by the top edge.
+        let y = LinearScale(domain: low...(high + (high - low) * 0.04), range: frame.yRange, inverted: true)
+        var parts = frame.xAxis(x, caption: spendAxis) + frame.yAxis(y, caption: scoreAxis)
 
         for proposal in rejected where proposal.child != nil {
             let px = x(Double(proposal.spentMetricCalls)), base = frame.yRange.upperBound
@@ -61,7 +66,7 @@ public struct ScoreSpendChart: Sendable {
             if point.isBaseline { cls += " baseline" }
             if point.isWinner { cls += " winner" }
             let cx = ChartNumber.px(x(Double(point.spentMetricCalls))), cy = ChartNumber.px(y(point.searchMean))
-            let tip = "\(point.id.prefix(12)) (\(point.generator)): mean \(ChartNumber.fixed(point.searchMean)) after \(point.spentMetricCalls) metric calls" + (point.rationale.isEmpty ? "" : ". \(point.rationale)")
+            let tip = "\(point.id.prefix(12)) (\(point.generator)): \(scoreAxis) \(ChartNumber.fixed(point.searchMean)); \(spendAxis): \(point.spentMetricCalls)" + (point.rationale.isEmpty ? "" : ". \(point.rationale)")
             parts.append(.el("circle", [("cx", cx), ("cy", cy), ("r", point.isWinner ? "7" : "5"), ("class", cls)], [.el("title", text: tip)]))
             if point.isWinner || point.isBaseline {
                 parts.append(frame.text(point.isWinner ? "winner" : "baseline", x: x(Double(point.spentMetricCalls)) + 10, y: y(point.searchMean) - 8, cls: "point-label"))

@@ -34,9 +34,9 @@ struct ReportSections {
             children.append(.el("ul", [("class", "reasons")], verdict.reasons.map { .el("li", [], text: $0) }))
         }
         if let intervals = model.intervals {
-            children.append(figure(IntervalChart(intervals).svg(), caption: intervals.minLift == nil
+            children.append(figure(IntervalChart(intervals).svg(), caption: intervals.legend ?? (intervals.minLift == nil
                 ? "Dot: estimate; bar: 95% interval."
-                : "Dot: lift; bar: its confidence interval. It ships only when the whole bar lies right of the dashed minLift line."))
+                : "Dot: lift; bar: its confidence interval. It ships only when the whole bar lies right of the dashed minLift line.")))
         }
         if let verdict = model.verdict, !verdict.checks.isEmpty {
             let rows = verdict.checks.map { check in
@@ -49,9 +49,9 @@ struct ReportSections {
 
     func search() -> Markup? {
         guard !model.candidates.isEmpty else { return nil }
-        let chart = ScoreSpendChart(candidates: model.candidates, rejected: model.rejected)
+        let chart = ScoreSpendChart(candidates: model.candidates, rejected: model.rejected, scoreAxis: model.scoreAxis, spendAxis: model.spendAxis)
         var children: [Markup] = [.el("h2", [], text: "Search: score against spend")]
-        children.append(figure(chart.svg(), caption: "Each dot is a candidate scored on the validation items, at the metric calls spent when it was scored. The line is the Pareto frontier; the ringed dot is the winner; ticks on the axis are dropped proposals."))
+        children.append(figure(chart.svg(), caption: "Each dot is a kept candidate, at what the search had spent when it was scored. The line is the Pareto frontier (nothing cheaper scored higher); the ringed dot is the winner; ticks on the axis are dropped proposals."))
         children += model.notes.map { .el("p", [("class", "note")], text: $0) }
         return section("search", children)
     }
