@@ -41,7 +41,7 @@ public struct ScoreSpendChart: Sendable {
         let low = min(0, means.min() ?? 0), high = max(1, means.max() ?? 1)
         // A little headroom, so the best point is not cut by the top edge.
         let y = LinearScale(domain: low...(high + (high - low) * 0.04), range: frame.yRange, inverted: true)
-        var parts = frame.xAxis(x, caption: spendAxis) + frame.yAxis(y, caption: scoreAxis)
+        var parts = frame.xAxis(x, caption: spendAxis) + frame.yAxis(y, caption: scoreAxis, ticks: 6)
 
         for proposal in rejected where proposal.child != nil {
             let px = x(Double(proposal.spentMetricCalls)), base = frame.yRange.upperBound
