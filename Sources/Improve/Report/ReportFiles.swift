@@ -21,6 +21,11 @@ public enum ReportFiles {
         return html
     }
 
+    /// The page that belongs beside a run's `report.md` (whether or not it exists).
+    public static func page(besideMarkdown markdown: String) -> URL {
+        URL(fileURLWithPath: markdown).deletingLastPathComponent().appendingPathComponent(htmlName)
+    }
+
     /// Reads `report.json` back from a run's directory (nil when it is not there).
     public static func readModel(in directory: URL) throws -> ReportModel? {
         let url = directory.appendingPathComponent(jsonName)

@@ -95,7 +95,7 @@ struct EvalCommand: AsyncParsableCommand {
             if let markdown { result["report"] = .string(markdown.path) }
             try runStore.finishRun(id: runID, state: .completed, result: .object(result), failure: nil)
         }
-        if let markdown, !json { Terminal.note("report: \(markdown.deletingLastPathComponent().appendingPathComponent(ReportFiles.htmlName).path)") }
+        if let markdown, !json { Terminal.note("report: \(ReportFiles.page(besideMarkdown: markdown.path).path)") }
         if let out {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

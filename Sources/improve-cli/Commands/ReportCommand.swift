@@ -60,7 +60,7 @@ struct ReportCommand: ParsableCommand {
             }
             print(text, terminator: "")
         case .html:
-            let page = directory.appendingPathComponent(ReportFiles.htmlName)
+            let page = ReportFiles.page(besideMarkdown: markdown)
             if !FileManager.default.fileExists(atPath: page.path) {
                 try ReportFiles.write(try model(in: directory), to: directory)
             }

@@ -18,7 +18,7 @@ enum RunText {
         lines.append("search     \(outcome.proposals) proposals, \(outcome.candidates) candidates, \(outcome.metricCalls) metric calls, \(outcome.usage.inputTokens + outcome.usage.outputTokens) tokens, \(StoreAccess.cost(outcome.usage.cost))")
         lines.append("stopped    \(outcome.stopReason)")
         lines.append("report     \(outcome.report)")
-        let page = URL(fileURLWithPath: outcome.report).deletingLastPathComponent().appendingPathComponent(ReportFiles.htmlName)
+        let page = ReportFiles.page(besideMarkdown: outcome.report)
         if FileManager.default.fileExists(atPath: page.path) { lines.append("html       \(page.path)") }
         lines.append("audit      \(outcome.auditRecord)")
         if let written = outcome.writtenProfile { lines.append("written    \(written)") }
