@@ -18,13 +18,7 @@ import Testing
     @Test(.enabled(if: chromium != nil || isRequired))
     func theRunReportLoadsWithoutErrorsAndEveryChartHasMarks() async throws {
         let browser = try #require(Self.chromium, "IMPROVE_REQUIRE_BROWSER=1 but chromium is not installed; run scripts/browser")
-        let server = try await StubModelServer.start(responder: ClassifierStub.formatSensitive(labels: try RunCommandTests.labels()))
-        let profile = try Fixtures.copyOfProfile("sentiment")
-        let work = profile.deletingLastPathComponent()
-        let result = try await CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
-        await server.stop()
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
+        let (work, outcome, _) = try await ReportCommandTests.offlineRun("sentiment", responder: ClassifierStub.formatSensitive(labels: try RunCommandTests.labels()))
         let page = URL(fileURLWithPath: try #require(outcome["report"]?.stringValue)).deletingLastPathComponent().appendingPathComponent("report.html")
 
         let common = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(work.appendingPathComponent("chromium-profile").path)"]

@@ -22,19 +22,31 @@ import Testing
         }
     }
 
-    @Test func aRunWritesAnHTMLReportThatNeverHoldsTheKeyAndShowReadsAsText() async throws {
-        let server = try await StubModelServer.start(responder: try Self.leakingClassifier())
-        let profile = try Fixtures.copyOfProfile("sentiment")
-        try "providers:\n  local:\n    apiKeyEnv: IMPROVE_CANARY_API_KEY\n".write(to: profile.appendingPathComponent("providers.yaml"), atomically: true, encoding: .utf8)
+    /// `improve-cli run <copy of Profiles/name> --store store.sqlite --json` against a loopback
+    /// stub; returns the work directory, the outcome and the server (stopped) for inspection.
+    static func offlineRun(
+        _ name: String, modelIDs: [String] = ["stub-model"], responder: @escaping StubModelServer.Responder, environment: [String: String] = [:],
+        prepare: (URL) throws -> Void = { _ in }
+    ) async throws -> (work: URL, outcome: JSONValue, server: StubModelServer) {
+        let server = try await StubModelServer.start(modelIDs: modelIDs, responder: responder)
+        let profile = try Fixtures.copyOfProfile(name)
+        try prepare(profile)
         let work = profile.deletingLastPathComponent()
-        let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString, "IMPROVE_CANARY_API_KEY": Self.canary]
+        let env = environment.merging(["IMPROVE_BASE_URL": server.baseURL.absoluteString]) { _, new in new }
         let result = try await CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: env)
         await server.stop()
         #expect(result.status == 0, "stderr: \(result.stderr)")
+        return (work, try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8)), server)
+    }
+
+    @Test func aRunWritesAnHTMLReportThatNeverHoldsTheKeyAndShowReadsAsText() async throws {
+        let env = ["IMPROVE_CANARY_API_KEY": Self.canary]
+        let (work, outcome, server) = try await Self.offlineRun("sentiment", responder: try Self.leakingClassifier(), environment: env) { profile in
+            try "providers:\n  local:\n    apiKeyEnv: IMPROVE_CANARY_API_KEY\n".write(to: profile.appendingPathComponent("providers.yaml"), atomically: true, encoding: .utf8)
+        }
         // The key did travel to the model, so a report that copied model text could hold it.
         #expect(server.completionRequests.contains { $0.headers["authorization"]?.contains(Self.canary) == true })
 
-        let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
         let runID = try #require(outcome["runID"]?.stringValue)
         let directory = URL(fileURLWithPath: try #require(outcome["report"]?.stringValue)).deletingLastPathComponent()
         let page = directory.appendingPathComponent("report.html")
@@ -104,13 +116,7 @@ import Testing
 
     @Test func anAutoresearchRunGetsAPageToo() async throws {
         let reply = "Use lzma at its strongest preset.\n```json\n{\"codec\": \"lzma\", \"level\": 9, \"chunkSize\": 0}\n```"
-        let server = try await StubModelServer.start(modelIDs: ["smollm2-135m-instruct"], responder: StubModelServer.fixed(reply))
-        let profile = try Fixtures.copyOfProfile("compressor")
-        let work = profile.deletingLastPathComponent()
-        let result = try await CLIProcess.run(["run", profile.path, "--store", "store.sqlite", "--json"], in: work, environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
-        await server.stop()
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
+        let (work, outcome, _) = try await Self.offlineRun("compressor", modelIDs: ["smollm2-135m-instruct"], responder: StubModelServer.fixed(reply))
         let runID = try #require(outcome["runID"]?.stringValue)
         let json = try await CLIProcess.run(["report", runID, "--store", "store.sqlite", "--format", "json"], in: work)
         let model = try JSONDecoder().decode(ReportModel.self, from: Data(json.stdout.utf8))
