@@ -127,4 +127,19 @@ import Testing
         let page = try String(contentsOfFile: try #require(model.files.first { $0.role == "markdown" }?.path).replacingOccurrences(of: "report.md", with: "report.html"), encoding: .utf8)
         for chart in ["intervals", "score-spend", "lineage"] { #expect(page.contains("data-chart=\"\(chart)\""), "\(chart)") }
     }
+
+    @Test func aHeldRunWithoutAWinnerStillGetsAPage() async throws {
+        let server = try await StubModelServer.start(responder: StubModelServer.fixed("no idea"))
+        let profile = try Fixtures.copyOfProfile("sentiment")
+        let result = try await CLIProcess.run(
+            ["run", profile.path, "--store", "store.sqlite", "--budget", "120", "--json"], in: profile.deletingLastPathComponent(),
+            environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
+        await server.stop()
+        #expect(result.status == 3, "stderr: \(result.stderr)")
+        let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
+        let page = try String(contentsOf: ReportFiles.page(besideMarkdown: try #require(outcome["report"]?.stringValue)), encoding: .utf8)
+        #expect(page.contains("<span class=\"badge hold\">HOLD</span>"))
+        for chart in ["score-spend", "items", "lineage"] { #expect(page.contains("data-chart=\"\(chart)\""), "\(chart)") }
+        #expect(!page.contains("<section id=\"change\""), "no winner, no change to show")
+    }
 }

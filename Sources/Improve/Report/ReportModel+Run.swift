@@ -30,9 +30,14 @@ extension ReportModel {
         if let written = doc.writtenProfile { files.append(NamedFile(role: "profile", path: written)) }
         let accepted = doc.search.proposals.filter(\.accepted).count
         notes = [
-            "\(doc.search.proposals.count) proposals, \(accepted) accepted, \(doc.search.pool.count) candidates scored; \(doc.search.spend.metricCalls) search metric calls.",
+            "\(count(doc.search.proposals.count, "proposal")), \(accepted) accepted, \(count(doc.search.pool.count, "candidate")) scored; \(count(doc.search.spend.metricCalls, "search metric call")).",
             "The search stopped: \(doc.search.stop).",
         ]
+    }
+
+    /// "1 proposal", "2 proposals".
+    private func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
     }
 
     /// Every finalist's holdout lift with its interval; the gate's winner is the one that counts.
