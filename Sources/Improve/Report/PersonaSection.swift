@@ -3,9 +3,12 @@ import ImproveCore
 
 /// Persona suites in a report: pass^k per persona and the transcripts of failed trials.
 public struct PersonaSection: Codable, Sendable, Equatable {
+    /// One row per persona, in the order personas first appear.
     public var rows: [PersonaRow]
+    /// Trials the agent failed or that errored, with their dialogue.
     public var failedTrials: [TrialTranscript]
 
+    /// A section from rows and transcripts already made.
     public init(rows: [PersonaRow], failedTrials: [TrialTranscript]) {
         self.rows = rows
         self.failedTrials = failedTrials
@@ -43,15 +46,18 @@ public struct PersonaSection: Codable, Sendable, Equatable {
 
 /// One persona over its trials.
 public struct PersonaRow: Codable, Sendable, Equatable {
+    /// The persona card's id.
     public var personaID: String
     /// Trials graded (simulator and infrastructure failures excluded).
     public var trials: Int
+    /// Graded trials the agent passed.
     public var successes: Int
     /// Trials that failed for reasons other than the agent (simulator, infrastructure).
     public var errors: Int
     /// Element `k - 1` is pass^k.
     public var passHatK: [Double]
 
+    /// A row from its counts.
     public init(personaID: String, trials: Int, successes: Int, errors: Int, passHatK: [Double]) {
         self.personaID = personaID
         self.trials = trials
@@ -63,24 +69,34 @@ public struct PersonaRow: Codable, Sendable, Equatable {
 
 /// A failed trial's dialogue.
 public struct TrialTranscript: Codable, Sendable, Equatable {
+    /// The result's item id, `<persona>#<trial>`.
     public var trialID: String
+    /// The persona card's id.
     public var personaID: String
+    /// The trial's score in [0, 1].
     public var score: Double
+    /// Why it failed, as the graders wrote it.
     public var feedback: String
+    /// The simulator or infrastructure failure, when that is why.
     public var error: String?
+    /// The dialogue, in order.
     public var turns: [Turn]
 
     /// One message: `user` (the simulated person), `assistant` (the agent) or `system`.
     public struct Turn: Codable, Sendable, Equatable {
+        /// Who spoke.
         public var role: String
+        /// What was said.
         public var text: String
 
+        /// A message.
         public init(role: String, text: String) {
             self.role = role
             self.text = text
         }
     }
 
+    /// A transcript from its parts.
     public init(trialID: String, personaID: String, score: Double, feedback: String, error: String?, turns: [Turn]) {
         self.trialID = trialID
         self.personaID = personaID

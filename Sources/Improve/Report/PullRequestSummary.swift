@@ -6,6 +6,7 @@ public enum PullRequestSummary {
     /// Diff lines shown per component before the rest is cut.
     public static let maxDiffLines = 40
 
+    /// The summary of `model`, ending with the audit record's path when the model names one.
     public static func markdown(_ model: ReportModel) -> String {
         var lines: [String] = []
         let decision = model.verdict.map { "**\($0.decision.uppercased())**" } ?? "**EVAL**"

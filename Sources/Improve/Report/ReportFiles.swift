@@ -8,7 +8,9 @@ import ImproveCore
 /// Every file passes through the ``Redactor`` first: a provider key that reached a model
 /// output, a feedback text or an error message never reaches a report.
 public enum ReportFiles {
+    /// File name of the page.
     public static let htmlName = "report.html"
+    /// File name of the model the page is drawn from.
     public static let jsonName = "report.json"
 
     /// Writes both files atomically; returns the page's URL.
@@ -47,7 +49,10 @@ public enum ReportFiles {
 
 /// A report file that exists but cannot be read.
 public struct ReportFileError: Error, CustomStringConvertible {
+    /// The file that could not be read.
     public var file: String
+    /// What is wrong with it and what to do.
     public var problem: String
+    /// The file and the problem, as one message.
     public var description: String { "\(file) \(problem)" }
 }

@@ -1,8 +1,10 @@
 /// Each estimate as a dot on its confidence interval, on one shared axis, against the zero line
 /// and the gate's minimum lift: a lift ships only when its whole interval lies right of `minLift`.
 public struct IntervalChart: Sendable {
+    /// The estimates to draw.
     public var section: IntervalSection
 
+    /// A chart of `section`.
     public init(_ section: IntervalSection) {
         self.section = section
     }

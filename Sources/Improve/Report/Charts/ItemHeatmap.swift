@@ -2,9 +2,12 @@
 /// regressed, same; with one arm: shaded by score). Each square carries its id and scores as
 /// `data-` attributes and a `<title>`, so the page's script can reorder the squares.
 public struct ItemHeatmap: Sendable {
+    /// The items to draw, in their suite order.
     public var section: ItemSection
+    /// Squares per row.
     public var columns: Int
 
+    /// A map of `section` with `columns` squares per row (at least one).
     public init(_ section: ItemSection, columns: Int = 30) {
         self.section = section
         self.columns = max(1, columns)

@@ -3,9 +3,12 @@
 /// as a leaf under the candidate it came from (iterations that proposed nothing are left out). Hovering a node shows generator, rationale and
 /// why it was kept or dropped.
 public struct LineageTree: Sendable {
+    /// Kept candidates, the baseline first.
     public var candidates: [CandidatePoint]
+    /// Dropped proposals, drawn as leaves under their parents.
     public var rejected: [RejectedProposal]
 
+    /// A tree of `candidates` and `rejected` proposals.
     public init(candidates: [CandidatePoint], rejected: [RejectedProposal]) {
         self.candidates = candidates
         self.rejected = rejected
@@ -13,13 +16,19 @@ public struct LineageTree: Sendable {
 
     /// A node of the laid-out tree.
     public struct Node: Sendable, Equatable {
+        /// The candidate id, or `proposal-<iteration>` for a dropped proposal.
         public var key: String
+        /// The key of the node drawn as its parent (nil for the root).
         public var parent: String?
+        /// Generations from the root (the column).
         public var depth: Int
         /// Row (leaves take one row each; a parent sits at the middle of its children).
         public var row: Double
+        /// `baseline`, `winner`, `accepted` or `rejected` (the CSS class).
         public var kind: String
+        /// Text beside the node.
         public var label: String
+        /// The hover text: generator, rationale, why kept or dropped.
         public var tip: String
     }
 

@@ -2,7 +2,9 @@ import Foundation
 
 /// Maps a numeric domain onto a pixel range, and picks round tick values for its axis.
 public struct LinearScale: Sendable, Equatable {
+    /// The data values mapped.
     public var domain: ClosedRange<Double>
+    /// The pixels they map to.
     public var range: ClosedRange<Double>
     /// True when the range runs backwards (SVG y grows downwards, scores grow upwards).
     public var inverted: Bool

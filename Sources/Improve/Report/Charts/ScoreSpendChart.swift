@@ -3,11 +3,16 @@
 /// line, the winner ringed, and each dropped proposal as a tick on the spend axis (iterations that
 /// proposed nothing are left out).
 public struct ScoreSpendChart: Sendable {
+    /// Kept candidates, drawn as points.
     public var candidates: [CandidatePoint]
+    /// Dropped proposals, drawn as ticks on the spend axis.
     public var rejected: [RejectedProposal]
+    /// Caption of the vertical axis.
     public var scoreAxis: String
+    /// Caption of the horizontal axis.
     public var spendAxis: String
 
+    /// A chart; nil captions mean the search mean score against metric calls.
     public init(candidates: [CandidatePoint], rejected: [RejectedProposal], scoreAxis: String? = nil, spendAxis: String? = nil) {
         self.candidates = candidates
         self.rejected = rejected

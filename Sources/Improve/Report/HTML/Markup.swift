@@ -75,6 +75,7 @@ public indirect enum Markup: Sendable, Equatable {
         ["meta", "br", "hr", "img", "input", "link", "circle", "line", "rect", "path", "polyline", "polygon", "ellipse"].contains(name)
     }
 
+    /// Equal when both render to the same text.
     public static func == (lhs: Markup, rhs: Markup) -> Bool {
         lhs.rendered == rhs.rendered
     }
