@@ -4,7 +4,8 @@ import ImproveTestSupport
 import Testing
 
 /// The report.html of a real run, opened in headless Chromium: no script errors, every chart
-/// drew marks, and a screenshot is kept under `.build/test-artifacts/` for people to look at.
+/// drew marks, and screenshots (light and dark) and a printed PDF are kept under
+/// `.build/test-artifacts/` for people to look at.
 ///
 /// Skips when `chromium` is not installed, unless `IMPROVE_REQUIRE_BROWSER=1` (set by
 /// `scripts/test`, which installs it with `scripts/browser`).
@@ -45,6 +46,10 @@ import Testing
         #expect(shot.exitCode == 0, "\(shot.stderrText)")
         let png = try Data(contentsOf: screenshot)
         #expect(png.count > 20_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(png.count) bytes")
+        // The same page as a reader with a dark desktop sees it (prefers-color-scheme: dark).
+        let dark = artifacts.appendingPathComponent("report-screenshot-dark.png")
+        let darkShot = try await TimedProcess.run(common + ["--hide-scrollbars", "--force-dark-mode", "--window-size=1100,3000", "--screenshot=\(dark.path)", page.absoluteString], timeout: 90)
+        #expect(darkShot.exitCode == 0, "\(darkShot.stderrText)")
         let pdf = artifacts.appendingPathComponent("report.pdf")
         try? FileManager.default.removeItem(at: pdf)
         let print = try await TimedProcess.run(common + ["--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", page.absoluteString], timeout: 90)
@@ -52,7 +57,7 @@ import Testing
         #expect((try? Data(contentsOf: pdf))?.starts(with: Array("%PDF".utf8)) == true, "no PDF printed")
         try? FileManager.default.removeItem(at: artifacts.appendingPathComponent("report.html"))
         try FileManager.default.copyItem(at: page, to: artifacts.appendingPathComponent("report.html"))
-        Swift.print("report screenshot: \(screenshot.path), printed: \(pdf.path)")
+        Swift.print("report screenshots: \(screenshot.path), \(dark.path); printed: \(pdf.path)")
     }
 
     /// Elements with class `mark …` inside the `<svg>` named `chart`.
