@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // Property-based fuzzing of the loaders inside `swift test` (tests only).
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .target(
@@ -58,7 +60,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveTestSupport"]),
-        .testTarget(name: "EvalsTests", dependencies: ["Evals", "ImproveTestSupport"]),
+        .testTarget(
+            name: "EvalsTests",
+            dependencies: ["Evals", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveTestSupport"]),
         .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveTestSupport"]),

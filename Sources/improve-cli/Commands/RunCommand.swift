@@ -27,6 +27,9 @@ struct ExecutionOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print the outcome as JSON on stdout; no progress output.")
     var json = false
+
+    @Flag(name: .long, help: "Treat warnings about the inputs (ambiguous or probably unintended values) as errors.")
+    var strict = false
 }
 
 enum CassetteModeArgument: String, ExpressibleByArgument, CaseIterable {

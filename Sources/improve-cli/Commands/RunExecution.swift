@@ -67,13 +67,20 @@ struct RunExecution {
 
     private func prepareProfile(_ options: ImproveOptions) throws -> PreparedRun {
         let bundle = try ProfileBundle.load(directory: URL(fileURLWithPath: profileDirectory))
+        try InputWarnings.report(bundle.warnings, strict: execution.strict)
         if let expected = expectedProfileHash, expected != bundle.profile.contentHash {
             throw PreflightError(problem: "\(bundle.profileFile.path) changed since the run started (hash \(bundle.profile.contentHash.prefix(12)) ≠ \(expected.prefix(12))); start a new run instead")
         }
         let inputs = ImproveInputs(bundle: bundle)
-        // Preflight only; the run repeats it and reports its warnings through progress.
-        _ = try ImprovePlan(inputs, options: options)
-        let models = try ModelAccessFactory.make(providersFile: bundle.providersFile, execution: execution)
+        // Preflight only; the run repeats it and reports its warnings through progress, but
+        // --strict must refuse on them before the store exists.
+        let plan = try ImprovePlan(inputs, options: options)
+        if execution.strict, !plan.warnings.isEmpty {
+            for warning in plan.warnings { Terminal.note("warning: \(bundle.policyFile.path): gate: \(warning)") }
+            throw InputWarnings.StrictRefusal(count: plan.warnings.count)
+        }
+        let models = try ModelAccessFactory.make(
+            providersFile: bundle.providersFile, execution: execution, models: [bundle.profile.model] + bundle.policy.roles.values.sorted { $0.qualifiedName < $1.qualifiedName })
         return PreparedRun { store, progress in
             try await improve(inputs, surface: options.surface, options: options, store: store, models: models, progress: progress)
         }
