@@ -47,6 +47,11 @@ struct ReportPageTests {
         #expect(section.rows[0].passHatK == [0.5, 0])
         #expect(section.failedTrials.map(\.trialID) == ["angry#1"])
         #expect(PersonaSection(results: [ItemResult(itemID: "plain", score: 1)]) == nil)
+        let baseline = [ItemResult(itemID: "angry#0", score: 0, passed: false, trace: trace("No.")), ItemResult(itemID: "angry#1", score: 0, passed: false, trace: trace("No."))]
+        let compared = try #require(PersonaSection(results: results, reference: baseline))
+        #expect(compared.rows[0].referencePassHatK == [0, 0])
+        #expect(compared.rows[1].referencePassHatK == nil, "no baseline trials for calm")
+        #expect(HTMLReport.render(Self.model(personas: compared)).contains("0.00 → 0.50"))
 
         let page = HTMLReport.render(Self.model(personas: section))
         #expect(page.contains("<section id=\"personas\""))

@@ -15,28 +15,40 @@ public struct PersonaSection: Codable, Sendable, Equatable {
     }
 
     /// The section for results whose trace came from a persona dialogue (ids `<persona>#<trial>`),
-    /// or nil when there are none: plain suites have no persona section.
-    public init?(results: [ItemResult], summaries: [PersonaSummary] = []) {
+    /// or nil when there are none: plain suites have no persona section. With `reference` (the
+    /// baseline's results in a run) each row also carries the baseline's pass^k.
+    public init?(results: [ItemResult], reference: [ItemResult] = [], summaries: [PersonaSummary] = []) {
         let trials = results.filter { $0.trace?.source == "persona" }
         guard !trials.isEmpty || !summaries.isEmpty else { return nil }
         if summaries.isEmpty {
-            var order: [String] = []
-            var byPersona: [String: [ItemResult]] = [:]
-            for result in trials {
-                let persona = Self.personaID(of: result.itemID)
-                if byPersona[persona] == nil { order.append(persona) }
-                byPersona[persona, default: []].append(result)
-            }
-            rows = order.map { persona in
-                let graded = (byPersona[persona] ?? []).filter { $0.error == nil }
-                let successes = graded.filter { $0.passed ?? ($0.score >= 1) }.count
-                let passHatK = graded.isEmpty ? [] : (1...graded.count).compactMap { PassHatK.estimate(trials: graded.count, successes: successes, k: $0) }
-                return PersonaRow(personaID: persona, trials: graded.count, successes: successes, errors: (byPersona[persona] ?? []).count - graded.count, passHatK: passHatK)
+            let baseline = Dictionary(Self.rows(reference.filter { $0.trace?.source == "persona" }).map { ($0.personaID, $0.passHatK) }, uniquingKeysWith: { first, _ in first })
+            rows = Self.rows(trials).map { row in
+                var row = row
+                row.referencePassHatK = baseline[row.personaID]
+                return row
             }
         } else {
             rows = summaries.map { PersonaRow(personaID: $0.personaID, trials: $0.trials, successes: $0.successes, errors: $0.simulatorErrors + $0.infraErrors, passHatK: $0.passHatK) }
         }
         failedTrials = trials.filter { $0.error != nil || !($0.passed ?? ($0.score >= 1)) }.map(TrialTranscript.init)
+    }
+
+    /// One row per persona, in order of first appearance: graded trials, successes, pass^k.
+    static func rows(_ trials: [ItemResult]) -> [PersonaRow] {
+        var order: [String] = []
+        var byPersona: [String: [ItemResult]] = [:]
+        for result in trials {
+            let persona = personaID(of: result.itemID)
+            if byPersona[persona] == nil { order.append(persona) }
+            byPersona[persona, default: []].append(result)
+        }
+        return order.map { persona in
+            let all = byPersona[persona] ?? []
+            let graded = all.filter { $0.error == nil }
+            let successes = graded.filter { $0.passed ?? ($0.score >= 1) }.count
+            let passHatK = graded.isEmpty ? [] : (1...graded.count).compactMap { PassHatK.estimate(trials: graded.count, successes: successes, k: $0) }
+            return PersonaRow(personaID: persona, trials: graded.count, successes: successes, errors: all.count - graded.count, passHatK: passHatK)
+        }
     }
 
     static func personaID(of itemID: String) -> String {
@@ -56,6 +68,8 @@ public struct PersonaRow: Codable, Sendable, Equatable {
     public var errors: Int
     /// Element `k - 1` is pass^k.
     public var passHatK: [Double]
+    /// The baseline's pass^k, when the report compares two arms (nil otherwise).
+    public var referencePassHatK: [Double]?
 
     /// A row from its counts.
     public init(personaID: String, trials: Int, successes: Int, errors: Int, passHatK: [Double]) {
@@ -64,6 +78,7 @@ public struct PersonaRow: Codable, Sendable, Equatable {
         self.successes = successes
         self.errors = errors
         self.passHatK = passHatK
+        self.referencePassHatK = nil
     }
 }
 

@@ -125,11 +125,16 @@ struct ReportSections {
         let rows = personas.rows.map { row -> Markup in
             let ks = (0..<k).map { index -> Markup in
                 let value = index < row.passHatK.count ? row.passHatK[index] : nil
-                return .el("td", [("class", "num"), ("style", value.map { "--v:\(ChartNumber.fixed($0, 2))" })], text: value.map { ChartNumber.fixed($0, 2) } ?? "–")
+                let before = row.referencePassHatK.flatMap { index < $0.count ? $0[index] : nil }
+                let text = (before.map { ChartNumber.fixed($0, 2) + " → " } ?? "") + (value.map { ChartNumber.fixed($0, 2) } ?? "–")
+                return .el("td", [("class", "num"), ("style", value.map { "--v:\(ChartNumber.fixed($0, 2))" })], text: text)
             }
             return .el("tr", [], [.el("td", [], text: row.personaID), .el("td", [("class", "num")], text: String(row.trials)), .el("td", [("class", "num")], text: String(row.successes)), .el("td", [("class", "num")], text: String(row.errors))] + ks)
         }
         var children: [Markup] = [.el("h2", [], text: "Personas"), table(header, rows)]
+        if personas.rows.contains(where: { $0.referencePassHatK != nil }) {
+            children.append(.el("p", [("class", "note")], text: "pass^k cells read baseline → winner; trials, passes and errors are the winner's."))
+        }
         if !personas.failedTrials.isEmpty {
             children.append(.el("h3", [], text: "Failed trials"))
             for trial in personas.failedTrials {
