@@ -86,8 +86,11 @@ struct ArtifactRun {
         let auditURL = directory.appendingPathComponent("audit.json")
         try AuditSigner.write(record, to: auditURL, key: options.auditKey)
         let reportURL = directory.appendingPathComponent("report.md")
-        let report = ArtifactReport.markdown(record, writtenFile: written?.path, attemptsLog: directory.appendingPathComponent("attempts.tsv").path, auditPath: auditURL.path)
-        try AtomicFile.write(Data(report.utf8), to: reportURL)
+        let attemptsLog = directory.appendingPathComponent("attempts.tsv").path
+        let report = ArtifactReport.markdown(record, writtenFile: written?.path, attemptsLog: attemptsLog, auditPath: auditURL.path)
+        let redactor = Redactor.fromEnvironment()
+        try AtomicFile.write(Data(redactor.redact(report).utf8), to: reportURL)
+        try ReportFiles.write(ReportModel(artifact: record, writtenFile: written?.path, attemptsLog: attemptsLog, auditPath: auditURL.path, markdownPath: reportURL.path), to: directory, redactor: redactor)
 
         let experiments = result.attempts.filter { $0.metric != nil || $0.status == .crash }.count
         return ImproveOutcome(

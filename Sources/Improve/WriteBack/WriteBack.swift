@@ -34,9 +34,12 @@ struct WriteBack {
             runID: runID, inputs: inputs, generator: generatorName, seed: seed, budget: budget, search: search, holdout: holdout,
             winner: winner, winnerProfile: winnerProfile, writtenProfile: written?.path, isStubOrReplay: isStubOrReplay, timings: timings)
         let auditURL = directory.appendingPathComponent("audit.json")
-        _ = try AuditSigner.write(AuditBuilder.record(context), to: auditURL, key: options.auditKey)
+        let audit = try AuditBuilder.record(context)
+        _ = try AuditSigner.write(audit, to: auditURL, key: options.auditKey)
         let reportURL = directory.appendingPathComponent("report.md")
-        try AtomicFile.write(Data(RunReport.markdown(context, auditPath: auditURL.path).utf8), to: reportURL)
+        let redactor = Redactor.fromEnvironment()
+        try AtomicFile.write(Data(redactor.redact(RunReport.markdown(context, auditPath: auditURL.path)).utf8), to: reportURL)
+        try ReportFiles.write(ReportModel(run: context, audit: audit, auditPath: auditURL.path, markdownPath: reportURL.path), to: directory, redactor: redactor)
 
         let holdoutUsage = (holdout.baselineHoldout + holdout.finalists.flatMap(\.holdout)).reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
         return ImproveOutcome(

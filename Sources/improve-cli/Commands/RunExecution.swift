@@ -181,6 +181,8 @@ struct RunExecution {
         if let written = outcome.writtenProfile { lines.append("\(outcome.artifactMetric == nil ? "new profile" : "new version"): \(written)") }
         lines.append("audit:       \(outcome.auditRecord)")
         lines.append("report:      \(outcome.report)")
+        let page = ReportFiles.page(besideMarkdown: outcome.report)
+        if FileManager.default.fileExists(atPath: page.path) { lines.append("html report: \(page.path)") }
         Swift.print(lines.joined(separator: "\n"))
     }
 
