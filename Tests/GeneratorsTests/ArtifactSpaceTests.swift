@@ -137,6 +137,33 @@ struct ArtifactSpaceTests {
         #expect(StructuredFormat(fileName: "notes.txt") == nil)
     }
 
+    @Test func badSpacesNameTheFieldAndTheFix() throws {
+        let experiment = try JSONExperiment()
+        defer { experiment.remove() }
+        let cases: [(String, String, String)] = [
+            ("space:\n  x: {int: [9, 1]}", "space.x.int", "low < high"),
+            ("space:\n  x: {choices: [1]}", "space.x.choices", "at least two"),
+            ("space:\n  x: {int: [0, 9], log: true}", "space.x.int", "above 0"),
+            ("space:\n  x: {range: [0, 9]}", "space.x.range", "unknown key"),
+            ("sampler: bayes", "sampler", "bayes"),
+        ]
+        for (extra, field, words) in cases {
+            do {
+                _ = try experiment.spec(maxAttempts: 1, extra: extra)
+                Issue.record("expected an error for \(extra)")
+            } catch let error as ConfigError {
+                #expect(error.field == field, "\(error)")
+                #expect("\(error)".contains(words), "\(error)")
+            }
+        }
+        // A space on a free-text file is refused: there are no fields to set.
+        let text = experiment.directory.appendingPathComponent("notes.txt")
+        try "x\n".write(to: text, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigError.self) {
+            try ArtifactSpecLoader.parse("file: notes.txt\ncommand: x\nmetric: {regex: a}\ndirection: minimise\nspace:\n  x: {int: [0, 1]}", file: "artifact.yaml", directory: experiment.directory)
+        }
+    }
+
     @Test func anInvalidEditNeverRunsTheExperiment() async throws {
         let experiment = try JSONExperiment()
         defer { experiment.remove() }
