@@ -2,8 +2,8 @@ import Foundation
 
 /// Reads and validates `policy.yaml`.
 public enum PolicyLoader {
-    static let topKeys = ["allowedModels", "roles", "budget", "gate", "search"]
-    static let roleNames = ["reflection", "judge", "simulator"]
+    static let topKeys = ["allowedModels", "roles", "budget", "gate", "search", "evolution"]
+    static let roleNames = ["reflection", "judge", "simulator", "author"]
     static let budgetKeys = ["metricCalls", "tokens", "cost"]
     static let gateKeys = ["minLift", "confidence", "minPairs", "maxOverfitGap", "maxDimensionRegression", "maxCostRatio", "maxLatencyRatio", "bootstrapResamples", "seed", "finalists"]
     static let searchKeys = ["seed", "minibatchSize", "maxConsecutiveFailures", "maxComponentLength", "concurrency"]
@@ -69,6 +69,7 @@ public enum PolicyLoader {
             if let value = fields.optional("concurrency") { search.concurrency = try value.int(in: 1...256) }
             policy.search = search
         }
+        if let node = top.optional("evolution") { policy.evolution = try EvolutionSettingsLoader.parse(node) }
         return policy
     }
 }

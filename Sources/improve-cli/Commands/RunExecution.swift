@@ -13,7 +13,6 @@ struct RunExecution {
     var expectedProfileHash: String? = nil
 
     func perform() async -> Int32 {
-        let redactor = Redactor.fromEnvironment()
         do {
             var options = self.options
             options.outputDirectory = execution.out.map { URL(fileURLWithPath: $0) }
@@ -21,10 +20,7 @@ struct RunExecution {
             let progress = ProgressLine(enabled: !execution.json)
             // Preflight before the store is even opened: a breach must leave no file behind.
             let prepared = options.surface == .artifact ? try prepareArtifact(options) : try prepareProfile(options)
-            // A killed worker keeps its claims until their lease ends; a short lease makes a
-            // resumed run reclaim them sooner (the journal renews leases of live workers).
-            let lease = ProcessInfo.processInfo.environment["IMPROVE_STEP_LEASE_SECONDS"].flatMap(Double.init) ?? 30
-            let store = try SQLiteRunStore(path: execution.store, leaseDuration: lease)
+            let store = try Self.openStore(execution)
 
             let monitor = InterruptionMonitor()
             let task = Task {
@@ -39,6 +35,25 @@ struct RunExecution {
             case .hold: return ExitStatus.held.rawValue
             case .reject: return ExitStatus.rejected.rawValue
             }
+        } catch {
+            return Self.exitStatus(reporting: error)
+        }
+    }
+
+    /// The store of `execution`, created if missing.
+    static func openStore(_ execution: ExecutionOptions) throws -> SQLiteRunStore {
+        // A killed worker keeps its claims until their lease ends; a short lease makes a
+        // resumed run reclaim them sooner (the journal renews leases of live workers).
+        let lease = ProcessInfo.processInfo.environment["IMPROVE_STEP_LEASE_SECONDS"].flatMap(Double.init) ?? 30
+        return try SQLiteRunStore(path: execution.store, leaseDuration: lease)
+    }
+
+    /// Prints `error` (redacted) and returns its exit code: the mapping every command that runs
+    /// a search shares.
+    static func exitStatus(reporting error: any Error) -> Int32 {
+        let redactor = Redactor.fromEnvironment()
+        do {
+            throw error
         } catch let error as PolicyViolation {
             Terminal.error(redactor.redact(error.description))
             return ExitStatus.policyViolation.rawValue
@@ -98,6 +113,11 @@ struct RunExecution {
             try Terminal.printJSON(outcome)
             return
         }
+        Swift.print(Self.summary(outcome))
+    }
+
+    /// The outcome for people: verdict, reasons, figures and where the files are.
+    static func summary(_ outcome: ImproveOutcome) -> String {
         func pct(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
         var lines = [
             "run \(outcome.runID)\(outcome.joinedExistingRun ? " (joined an existing run with the same inputs)" : "")",
@@ -115,10 +135,10 @@ struct RunExecution {
         if let written = outcome.writtenProfile { lines.append("\(outcome.artifactMetric == nil ? "new profile" : "new version"): \(written)") }
         lines.append("audit:       \(outcome.auditRecord)")
         lines.append("report:      \(outcome.report)")
-        Swift.print(lines.joined(separator: "\n"))
+        return lines.joined(separator: "\n")
     }
 
-    private static func show(_ note: ImproveProgress, on line: ProgressLine) {
+    static func show(_ note: ImproveProgress, on line: ProgressLine) {
         switch note {
         case .joined(let runID):
             Terminal.note("joined run \(runID): it already finished; nothing is spent again")

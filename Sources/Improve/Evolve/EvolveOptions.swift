@@ -1,0 +1,42 @@
+import Foundation
+import Generators
+import ImproveCore
+
+/// Options of one `evolve` call: those of `run` plus overrides of the policy's `evolution:` block.
+public struct EvolveOptions: Sendable {
+    /// Seed, budget, dedupe key, worker, output directory, in-place write and audit key, as for
+    /// `improve`. Its `surface` is the surface evolved (default `strategy`); its `generator` is unused.
+    public var run: ImproveOptions
+    public var population: Int?
+    public var generations: Int?
+    public var elites: Int?
+    public var holdoutSize: Int?
+
+    public init(run: ImproveOptions = ImproveOptions(surface: .strategy), population: Int? = nil, generations: Int? = nil, elites: Int? = nil, holdoutSize: Int? = nil) {
+        self.run = run
+        self.population = population
+        self.generations = generations
+        self.elites = elites
+        self.holdoutSize = holdoutSize
+    }
+
+    /// The policy's settings (or the defaults) with these overrides applied.
+    public func settings(from policy: Policy) -> EvolutionSettings {
+        var settings = policy.evolution ?? EvolutionSettings()
+        if let population { settings.population = population }
+        if let generations { settings.generations = generations }
+        if let elites { settings.elites = elites }
+        if let holdoutSize { settings.holdoutSize = holdoutSize }
+        return settings
+    }
+}
+
+/// Progress notes of `evolve` for a UI.
+public enum EvolveProgress: Sendable {
+    /// A note shared with `improve` (run started or joined, holdout progress, warnings).
+    case run(ImproveProgress)
+    /// An attempt was settled (scored or rejected).
+    case attempt(LineageEntry)
+    /// A generation is complete.
+    case generation(GenerationStats)
+}
