@@ -45,6 +45,7 @@ public struct EvolutionResult: Sendable {
 extension CandidateCost {
     /// The summed usage of the rollouts behind `results`.
     static func usage(_ results: [ItemResult]) -> Usage {
-        results.reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
+        // In item order: the dollar sum must not depend on a dictionary's order.
+        results.sorted { $0.itemID < $1.itemID }.reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
     }
 }

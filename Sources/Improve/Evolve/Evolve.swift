@@ -26,9 +26,9 @@ public func evolve(
 }
 
 /// Runs `evolve` once per seed — each its own run in the store — and summarises the replicates
-/// with a mean and a 95% interval across seeds. Each run's files go to `<outputDirectory>/seed-<n>`
-/// when an output directory is set, else to its own `runs/<run-id>`; the summary
-/// (`replicates.json`, `replicates.csv`) goes to `summaryDirectory`.
+/// with a mean and a 95% interval across seeds. The summary (`replicates.json`, `replicates.csv`)
+/// goes to `summaryDirectory`, each run's files — a shipped version included — to its
+/// `seed-<n>` subdirectory: replicates never write beside the original profile.
 public func evolveReplicates(
     _ inputs: ImproveInputs, seeds: [UInt64], options: EvolveOptions, store: any RunStore, models: ModelAccess, summaryDirectory: URL,
     progress: (@Sendable (EvolveProgress) -> Void)? = nil
@@ -46,7 +46,9 @@ public func evolveReplicates(
     for seed in seeds {
         var each = options
         each.run.seed = seed
-        each.run.outputDirectory = options.run.outputDirectory?.appendingPathComponent("seed-\(seed)")
+        let directory = summaryDirectory.appendingPathComponent("seed-\(seed)")
+        each.run.outputDirectory = directory
+        each.versionDirectory = directory
         outcomes.append((seed: seed, outcome: try await evolve(inputs, options: each, store: store, models: models, progress: progress)))
     }
     var summary = ReplicateSummary(outcomes)

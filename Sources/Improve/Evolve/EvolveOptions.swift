@@ -11,13 +11,17 @@ public struct EvolveOptions: Sendable {
     public var generations: Int?
     public var elites: Int?
     public var holdoutSize: Int?
+    /// Where a shipped version is written (nil: beside `profile.yaml`). Replicates use their own
+    /// directories: one seed is not a result, so no replicate changes the profile's directory.
+    public var versionDirectory: URL?
 
-    public init(run: ImproveOptions = ImproveOptions(surface: .strategy), population: Int? = nil, generations: Int? = nil, elites: Int? = nil, holdoutSize: Int? = nil) {
+    public init(run: ImproveOptions = ImproveOptions(surface: .strategy), population: Int? = nil, generations: Int? = nil, elites: Int? = nil, holdoutSize: Int? = nil, versionDirectory: URL? = nil) {
         self.run = run
         self.population = population
         self.generations = generations
         self.elites = elites
         self.holdoutSize = holdoutSize
+        self.versionDirectory = versionDirectory
     }
 
     /// The policy's settings (or the defaults) with these overrides applied.

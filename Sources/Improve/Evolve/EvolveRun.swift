@@ -47,6 +47,7 @@ struct EvolveRun {
             try recorder.event("holdout-drawn", ["items": .array(slice.map { .string($0.id) })])
             var gated = inputs
             gated.holdout = slice
+            if let versions = options.versionDirectory { gated.profileFile = versions.appendingPathComponent(inputs.profileFile.lastPathComponent) }
             let search = result.searchResult(items: inputs.search, seedValue: plan.seed)
             let holdoutStart = clock.now
             let phase = try await HoldoutPhase(
