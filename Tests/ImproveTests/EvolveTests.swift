@@ -7,45 +7,16 @@ import ImproveTestSupport
 import Testing
 
 /// `evolve()` end to end, offline: the real travel-destination profile, suite, splits, SQLite
-/// store, gate, audit and write-back, with one scripted model playing both the task (it follows
-/// the strategy, like a small model) and the author (it climbs a ladder of strategies).
+/// store, gate, audit and write-back, with one scripted model (``StrategyLadder``) playing both
+/// the task (it follows the strategy, like a small model) and the author.
 @Suite struct EvolveTests {
-    static let authorMark = "You write the strategy"
-
-    /// Task: only the city when the strategy says "only the city" (bar one kind of note); a sentence holding the city
-    /// when it says "destination"; otherwise a sentence without it. Author: from the seed to
-    /// "destination", from there to "only the city", then longer variants of the best; every
-    /// text carries a mark of the request's seed, so children of one parent differ.
-    static func model(destinations: [String: String]) -> ScriptedModelClient {
-        ScriptedModelClient { request in
-            let prompt = request.messages.last?.content ?? ""
-            if prompt.hasPrefix(authorMark) {
-                let current = FencedReply.extract(prompt) ?? ""
-                let variant = (request.model.seed ?? 0) % 89
-                let next: String
-                if current.contains("only the city") {
-                    next = "Answer with only the city name of the destination, nothing else at all, please. Variant \(variant)."
-                } else if current.contains("destination") {
-                    next = "Answer with only the city name of the destination. Variant \(variant)."
-                } else {
-                    next = "Name the destination of the trip. Variant \(variant)."
-                }
-                return "Rationale: step \(variant)\n```\n\(next)\n```"
-            }
-            let system = request.messages.first { $0.role == .system }?.content ?? ""
-            let city = destinations.first { prompt.contains($0.key) }?.value ?? "?"
-            // Even the best strategy misses the notes about changing planes, as a small model would.
-            if system.contains("only the city") { return prompt.contains("changed planes") ? "Unsure" : city }
-            if system.contains("destination") { return "The destination is \(city), a lovely place." }
-            return "What a nice trip that will be for everyone."
-        }
-    }
+    static let authorMark = StrategyLadder.authorMark
 
     static func setUp() throws -> (directory: URL, bundle: ProfileBundle, model: ScriptedModelClient) {
         let directory = try Fixtures.copyOfProfile("travel-destination")
         let bundle = try ProfileBundle.load(directory: directory)
         let destinations = Dictionary(bundle.suite.items.map { ($0.input, $0.expected ?? "") }, uniquingKeysWith: { first, _ in first })
-        return (directory, bundle, model(destinations: destinations))
+        return (directory, bundle, StrategyLadder.client(destinations: destinations))
     }
 
     static func options(seed: UInt64 = 1, generations: Int = 2, out: URL? = nil) -> EvolveOptions {
