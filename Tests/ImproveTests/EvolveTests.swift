@@ -42,7 +42,9 @@ import Testing
         let record = try JSONDecoder().decode(AuditRecord.self, from: Data(contentsOf: audit))
         let lineage = try #require(record.lineage)
         #expect(lineage.count == evolution.attempts)
-        #expect(lineage.filter { $0.status != .seed }.allSatisfy { !$0.parents.isEmpty && !$0.rationale.isEmpty })
+        for entry in lineage where entry.status != .seed {
+            #expect(!entry.parents.isEmpty && !entry.rationale.isEmpty && !entry.text.isEmpty, "\(entry)")
+        }
         let csv = try String(contentsOfFile: try #require(evolution.tables["generationsCSV"]), encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 1 + 3)
         #expect(csv.hasPrefix(GenerationStats.csvHeader))

@@ -45,7 +45,8 @@ struct EvolutionLoop {
         seen.insert(seed.id)
         try await settle(
             LineageEntry(
-                candidateID: seed.id, parents: [], generation: 0, slot: 0, component: componentNames.joined(separator: ","), status: .seed,
+                candidateID: seed.id, parents: [], generation: 0, slot: 0, component: componentNames.joined(separator: ","),
+                text: componentNames.map { seedCandidate.components[$0] ?? "" }.joined(separator: "\n"), status: .seed,
                 searchScore: seed.meanScore, cost: cost(seed), authorUsage: .zero, rationale: seedCandidate.rationale, note: "generation 0"),
             scored: seed)
         var population = [seed]
@@ -94,7 +95,7 @@ struct EvolutionLoop {
         let authorUsage = counter.usage.minus(before)
         spend.usage = spend.usage + authorUsage
         var entry = LineageEntry(
-            candidateID: "", parents: [parent.id], generation: generation, slot: slot, component: component, status: .rejected,
+            candidateID: "", parents: [parent.id], generation: generation, slot: slot, component: component, text: authored?.text ?? "", status: .rejected,
             searchScore: nil, cost: nil, authorUsage: authorUsage, rationale: authored?.rationale ?? "", note: "")
         guard let authored else {
             entry.note = "the author's reply held no usable text"

@@ -22,6 +22,8 @@ public struct LineageEntry: Sendable, Codable, Equatable {
     /// Position within the generation (0 for the seed).
     public var slot: Int
     public var component: String
+    /// The text the attempt gave that component (the seed's own text for generation 0).
+    public var text: String
     public var status: Status
     /// Mean search score (nil when never scored).
     public var searchScore: Double?
@@ -34,12 +36,13 @@ public struct LineageEntry: Sendable, Codable, Equatable {
     /// Why it was rejected or not better, for people.
     public var note: String
 
-    public init(candidateID: String, parents: [String], generation: Int, slot: Int, component: String, status: Status, searchScore: Double?, cost: CandidateCost?, authorUsage: Usage, rationale: String, note: String) {
+    public init(candidateID: String, parents: [String], generation: Int, slot: Int, component: String, text: String, status: Status, searchScore: Double?, cost: CandidateCost?, authorUsage: Usage, rationale: String, note: String) {
         self.candidateID = candidateID
         self.parents = parents
         self.generation = generation
         self.slot = slot
         self.component = component
+        self.text = text
         self.status = status
         self.searchScore = searchScore
         self.cost = cost

@@ -94,10 +94,10 @@ struct EvolveExecution {
             line.update("generation \(entry.generation), child \(entry.slot + 1): \(entry.status.rawValue), \(score)", fraction: nil)
         case .generation(let row):
             line.update("", fraction: nil)
-            Terminal.note(String(
-                format: "generation %d: %d members, best %.1f%%, mean %.1f%%, spread %.1f%%, %.0f tokens/item, champion %@ (%.1f%%)",
-                row.generation, row.members.count, row.best * 100, row.mean * 100, row.spread * 100, row.tokensPerItem,
-                String(row.championID.prefix(12)), row.championScore * 100))
+            let figures = String(
+                format: "%d members, best %.1f%%, mean %.1f%%, spread %.1f%%, %.0f tokens/item", row.members.count, row.best * 100, row.mean * 100,
+                row.spread * 100, row.tokensPerItem)
+            Terminal.note("generation \(row.generation): \(figures), champion \(row.championID.prefix(12)) (\(String(format: "%.1f%%", row.championScore * 100)))")
         }
     }
 
