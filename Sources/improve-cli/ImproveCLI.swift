@@ -11,7 +11,7 @@ struct ImproveCLI: AsyncParsableCommand {
               improve-cli models check --profile Profiles/sentiment   one real completion
               improve-cli eval Profiles/sentiment                     score it as it is
               improve-cli run Profiles/sentiment                      search, gate, write
-              improve-cli evolve Profiles/extraction                  evolve its strategy over generations
+              improve-cli evolve Profiles/travel-destination          evolve a strategy over generations
               improve-cli runs | show <run-id> | resume <run-id>      inspect, resume
               improve-cli audit verify <audit.json>                   check an audit
 

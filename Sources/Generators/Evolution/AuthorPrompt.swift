@@ -39,7 +39,8 @@ public enum AuthorPrompt {
         if !placeholders.isEmpty {
             out += "\nKeep the placeholders \(placeholders.map { "{{\($0)}}" }.joined(separator: ", ")) exactly as written.\n"
         }
-        out += "\nWrite a better version that avoids these mistakes. Reply with one line starting with \"Rationale:\", then the new text inside ``` fences.\n"
+        out += "\nWrite a better version that avoids these mistakes: short instructions addressed to the assistant, such as \"Do ...\" or \"Answer with ...\". "
+        out += "Reply with one line starting with \"Rationale:\", then the new text inside ``` fences.\n"
         return out
     }
 

@@ -17,9 +17,9 @@ struct EvolveCommand: AsyncParsableCommand {
             Running the same command again joins the run; after a kill it finishes it, replaying every completed model call (`improve-cli resume <run-id>` does the same).
 
             Examples:
-              improve-cli evolve Profiles/extraction
-              improve-cli evolve Profiles/extraction --generations 2 --population 3 --json
-              improve-cli evolve Profiles/extraction --seeds 1,2,3
+              improve-cli evolve Profiles/travel-destination
+              improve-cli evolve Profiles/travel-destination --generations 2 --population 3 --json
+              improve-cli evolve Profiles/travel-destination --seeds 1,2,3
               improve-cli evolve Profiles/sentiment --surface prompt
 
             Exit codes: 0 shipped (with --seeds: every replicate finished), 1 error, 2 policy violation, 3 held, 4 rejected, 5 interrupted.
