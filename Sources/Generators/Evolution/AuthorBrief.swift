@@ -8,12 +8,15 @@ public struct AuthorBrief: Sendable, Codable, Equatable {
     public var component: String
     /// The parent's text of that component.
     public var current: String
+    /// The parent's candidate id.
     public var parentID: String
     /// The parent's search mean.
     public var parentScore: Double
+    /// Search items the parent lost, a seeded sample of at most `lossesShown`.
     public var losses: [LostItem]
     /// Attempts on this component that were rejected or did not beat their parent, newest last.
     public var rejected: [RejectedEdit]
+    /// The generation the child will belong to.
     public var generation: Int
     /// Position of the child within its generation.
     public var slot: Int
@@ -35,11 +38,17 @@ public struct AuthorBrief: Sendable, Codable, Equatable {
 
 /// A search item the parent did not get fully right, with what it answered.
 public struct LostItem: Sendable, Codable, Equatable {
+    /// The search item's id.
     public var itemID: String
+    /// The item's input fields.
     public var fields: [String: String]
+    /// The expected answer, when the suite has one.
     public var expected: String?
+    /// What the parent answered.
     public var output: String
+    /// The parent's score on the item, below 1.
     public var score: Double
+    /// The scorers' feedback on that answer.
     public var feedback: String
 
     public init(itemID: String, fields: [String: String], expected: String?, output: String, score: Double, feedback: String) {

@@ -11,6 +11,7 @@ public enum AuthorPrompt {
     /// Longest excerpt of any field, answer or rejected text, in characters.
     public static let excerptLength = 300
 
+    /// The prompt for `brief`.
     public static func build(_ brief: AuthorBrief) -> String {
         let what = brief.component == "strategy"
             ? "the strategy an AI assistant follows: short instructions for how to approach its task"

@@ -2,7 +2,9 @@ import ImproveCore
 
 /// What a candidate costs to run, per scored item: the task model's tokens and dollars.
 public struct CandidateCost: Sendable, Codable, Equatable {
+    /// Mean input plus output tokens per item.
     public var tokensPerItem: Double
+    /// Mean dollars per item (0 when the provider has no price).
     public var dollarsPerItem: Double
 
     public init(tokensPerItem: Double, dollarsPerItem: Double) {

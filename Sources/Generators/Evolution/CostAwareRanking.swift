@@ -7,6 +7,7 @@ import ImproveCore
 /// A pairwise "within tolerance, cheaper wins" is not transitive; tiers anchored on the best
 /// remaining mean make it a total order, so the same scores always give the same ranking.
 public struct CostAwareRanking: Sendable {
+    /// Search means within this distance of a tier's best are tied.
     public let tolerance: Double
 
     public init(tolerance: Double) {

@@ -18,6 +18,7 @@ public enum EvolutionEvent: Sendable {
 /// model call goes through the caller's journaled clients, so a re-execution replays the same
 /// lineage at no cost and a killed run resumes where it stopped.
 public struct EvolutionEngine: Sendable {
+    /// Called after every attempt and generation, so the caller can persist them.
     public typealias Checkpoint = @Sendable (EvolutionEvent) async throws -> Void
 
     let base: AgentProfile
@@ -57,6 +58,7 @@ public struct EvolutionEngine: Sendable {
         self.checkpoint = checkpoint
     }
 
+    /// Runs every generation, or until the budget stops it.
     public func run() async throws -> EvolutionResult {
         guard !search.items.isEmpty else { throw SearchError.emptySearchSet }
         guard budget.isBounded else { throw SearchError.unboundedBudget }

@@ -10,12 +10,16 @@ public struct EvolutionResult: Sendable {
     public var generations: [GenerationStats]
     /// Every scored candidate by ``CostAwareRanking``, best first.
     public var ranking: [ScoredCandidate]
+    /// Metric calls and usage (rollouts and author calls) of the search split.
     public var spend: Spend
+    /// Why the generations ended.
     public var stop: StopReason
+    /// Calls the author answered (replayed ones included).
     public var authorCalls: Int
 
     /// The cost-aware champion.
     public var champion: ScoredCandidate? { ranking.first }
+    /// The profile as given, scored.
     public var seed: ScoredCandidate? { scored.first }
 
     /// The same result in the shape of a ``SearchResult``, so the holdout phase, the gate, the

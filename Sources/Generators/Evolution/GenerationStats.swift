@@ -3,6 +3,7 @@ import ImproveCore
 
 /// One row of the per-generation table: how the population scored and what it cost.
 public struct GenerationStats: Sendable, Codable, Equatable {
+    /// 0 for the seed.
     public var generation: Int
     /// Candidate ids of the population (elites first, then this generation's children).
     public var members: [String]
@@ -10,13 +11,17 @@ public struct GenerationStats: Sendable, Codable, Equatable {
     public var elites: [String]
     /// Search means of the population: best, mean, worst, and the population standard deviation.
     public var best: Double
+    /// Mean of the members' search means.
     public var mean: Double
+    /// Lowest search mean of a member.
     public var worst: Double
+    /// Population standard deviation of the members' search means.
     public var spread: Double
     /// Mean task-model tokens per item over the population.
     public var tokensPerItem: Double
     /// Tokens spent in this generation: the author's calls and the new candidates' rollouts.
     public var authorTokens: Int
+    /// Tokens of the rollouts of this generation's new candidates.
     public var evaluationTokens: Int
     /// Dollars spent in this generation (author and rollouts).
     public var cost: Double
@@ -24,6 +29,7 @@ public struct GenerationStats: Sendable, Codable, Equatable {
     public var metricCalls: Int
     /// The cost-aware champion over every candidate scored so far.
     public var championID: String
+    /// The champion's search mean.
     public var championScore: Double
 
     /// The CSV header, in column order.

@@ -17,13 +17,17 @@ public struct LineageEntry: Sendable, Codable, Equatable {
 
     /// Candidate id (hash of the components); empty when the author wrote nothing usable.
     public var candidateID: String
+    /// Ids of the candidates it was written from (empty for the seed).
     public var parents: [String]
+    /// The generation it was born in (0 for the seed).
     public var generation: Int
     /// Position within the generation (0 for the seed).
     public var slot: Int
+    /// The component the author rewrote.
     public var component: String
     /// The text the attempt gave that component (the seed's own text for generation 0).
     public var text: String
+    /// What became of it.
     public var status: Status
     /// Mean search score (nil when never scored).
     public var searchScore: Double?

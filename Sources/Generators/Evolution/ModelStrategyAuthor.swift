@@ -6,6 +6,7 @@ import ImproveCore
 /// A reply cut off by the token limit is not adopted: half a strategy fails for reasons that
 /// have nothing to do with its idea, and would mislead every later brief that shows it.
 public struct ModelStrategyAuthor: StrategyAuthor {
+    /// Recorded as the generator of every candidate it writes.
     public let name: String
     /// The author model (provider, id, temperature, max tokens); the seed is set per brief.
     public let model: ModelSpec
@@ -17,6 +18,7 @@ public struct ModelStrategyAuthor: StrategyAuthor {
         self.name = name
     }
 
+    /// Sends the brief's prompt and adopts the fenced text of the reply.
     public func write(_ brief: AuthorBrief, model client: any ModelClient) async throws -> AuthoredText? {
         var spec = model
         // Servers take a signed 32-bit seed; the low bits of the derived seed keep children apart.

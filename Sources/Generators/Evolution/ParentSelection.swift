@@ -12,6 +12,7 @@ public protocol ParentSelection: Sendable {
 public struct ParetoParentSelection: ParentSelection {
     public init() {}
 
+    /// A frontier survivor, drawn in proportion to the items it wins.
     public func parent(from candidates: [ScoredCandidate], items: [String], rng: inout SeededRandom) -> ScoredCandidate {
         let frontier = ParetoFrontier(scores: candidates.reduce(into: [:]) { $0[$1.id] = $1.results.mapValues(\.score) }, items: items)
         let chosen = frontier.sample(using: &rng)

@@ -2,7 +2,9 @@ import ImproveCore
 
 /// What an author wrote: the new text and, in its own words, why.
 public struct AuthoredText: Sendable, Codable, Equatable {
+    /// The new text of the component.
     public var text: String
+    /// Why, in the author's words (may be empty).
     public var rationale: String
 
     public init(text: String, rationale: String) {

@@ -7,9 +7,13 @@ public struct EvolveOptions: Sendable {
     /// Seed, budget, dedupe key, worker, output directory, in-place write and audit key, as for
     /// `improve`. Its `surface` is the surface evolved (default `strategy`); its `generator` is unused.
     public var run: ImproveOptions
+    /// Overrides `evolution.population`.
     public var population: Int?
+    /// Overrides `evolution.generations`.
     public var generations: Int?
+    /// Overrides `evolution.elites`.
     public var elites: Int?
+    /// Overrides `evolution.holdoutSize`.
     public var holdoutSize: Int?
     /// Where a shipped version is written (nil: beside `profile.yaml`). Replicates use their own
     /// directories: one seed is not a result, so no replicate changes the profile's directory.

@@ -8,13 +8,19 @@ public struct EvolvePlan: Sendable {
     /// The name runs of `evolve` carry as their generator in the store.
     public static let generatorName = "evolve"
 
+    /// The surface evolved.
     public let surface: any Surface
+    /// The policy's settings with the overrides applied.
     public let settings: EvolutionSettings
+    /// The author role's model, at `authorTemperature`.
     public let authorModel: ModelSpec
+    /// The budget of the search split.
     public let budget: Budget
+    /// The run's seed: every random choice derives from it.
     public let seed: UInt64
     /// Every role the run will call, with its model.
     public let roles: [(role: String, model: ModelSpec)]
+    /// Things worth knowing before money is spent (an underpowered holdout slice).
     public let warnings: [String]
 
     /// - Throws: ``PolicyViolation``, ``PreflightError`` or ``SurfaceError``.

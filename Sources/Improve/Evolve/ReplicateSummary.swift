@@ -6,23 +6,34 @@ import ImproveCore
 public struct ReplicateSummary: Codable, Sendable, Equatable {
     /// One replicate.
     public struct Row: Codable, Sendable, Equatable {
+        /// The replicate's seed.
         public var seed: UInt64
+        /// Its run in the store.
         public var runID: String
+        /// The gate's verdict.
         public var verdict: GateDecision
+        /// Search means of the baseline and the champion.
         public var baselineSearch: Double
         public var championSearch: Double
+        /// Holdout means of the baseline and the gated winner (nil when none reached it).
         public var baselineHoldout: Double?
         public var winnerHoldout: Double?
         /// Winner minus baseline mean on the holdout slice (0 when no candidate reached it).
         public var holdoutLift: Double
+        /// The champion's task tokens per item.
         public var championTokensPerItem: Double
+        /// Metric calls and tokens the replicate spent.
         public var metricCalls: Int
         public var tokens: Int
     }
 
+    /// One row per seed, in the order given.
     public var rows: [Row]
+    /// The champion's search mean across seeds.
     public var championSearch: SeedInterval
+    /// Champion minus baseline search mean across seeds.
     public var searchLift: SeedInterval
+    /// Winner minus baseline holdout mean across seeds.
     public var holdoutLift: SeedInterval
     /// Verdict to the number of seeds that reached it.
     public var verdicts: [String: Int]
@@ -66,9 +77,13 @@ public struct ReplicateSummary: Codable, Sendable, Equatable {
 /// The mean of a figure across seeds with a two-sided 95% Student-t interval (nil for one seed,
 /// where no interval exists).
 public struct SeedInterval: Codable, Sendable, Equatable {
+    /// Number of seeds.
     public var n: Int
+    /// Mean across seeds.
     public var mean: Double
+    /// Sample standard deviation across seeds (0 for one seed).
     public var standardDeviation: Double
+    /// Bounds of the 95% interval of the mean (nil for one seed).
     public var lower: Double?
     public var upper: Double?
 
