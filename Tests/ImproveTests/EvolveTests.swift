@@ -155,6 +155,10 @@ import Testing
         #expect(resumed.verdict == referenceOutcome.verdict)
         #expect(resumed.winnerID == referenceOutcome.winnerID)
         #expect(resumed.evolution?.generations == referenceOutcome.evolution?.generations)
+        // The store holds each attempt and generation once, although the resumed run replayed them.
+        let events = try SQLiteRunStore(path: storePath).summary(runID: resumed.runID, lastEvents: 1000).lastEvents
+        #expect(events.filter { $0.kind == "lineage" }.count == referenceOutcome.evolution?.attempts)
+        #expect(events.filter { $0.kind == "generation" }.count == referenceOutcome.evolution?.generations.count)
     }
 
     @Test func anAuthorOutsideThePolicyWritesNothingAndSendsNothing() async throws {

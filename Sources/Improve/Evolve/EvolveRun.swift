@@ -30,6 +30,8 @@ struct EvolveRun {
             roles: inputs.evaluationRoles + [("author", plan.authorModel)])
         let evaluator = try inputs.makeEvaluator(clients.task, clients.roles, journal)
         let recorder = RunRecorder(store: store, runID: run.id)
+        // A resumed run replays its attempts; their events are already in the store once.
+        let recorded = Set(try store.summary(runID: run.id, lastEvents: Int(Int32.max)).lastEvents.filter { Self.replayedKinds.contains($0.kind) }.map(\.payload))
 
         do {
             let clock = ContinuousClock()
@@ -38,7 +40,7 @@ struct EvolveRun {
                 base: inputs.profile, surface: plan.surface, search: SearchSet(items: inputs.search), evaluator: evaluator,
                 author: ModelStrategyAuthor(model: plan.authorModel), authorClient: clients.roles["author"] ?? clients.reflection,
                 settings: plan.settings, seed: plan.seed, budget: plan.budget, maxComponentLength: inputs.policy.search.maxComponentLength,
-                checkpoint: { [progress] event in try Self.record(event, recorder: recorder, progress: progress) })
+                checkpoint: { [progress] event in try Self.record(event, recorder: recorder, skipping: recorded, progress: progress) })
             let result = try await engine.run()
             try recorder.event("authoring-finished", ["authorCalls": .number(Double(result.authorCalls)), "attempts": .number(Double(result.lineage.count))])
 
@@ -72,16 +74,21 @@ struct EvolveRun {
         }
     }
 
+    /// Event kinds a resumed run would otherwise append twice.
+    static let replayedKinds: Set<String> = ["lineage", "generation"]
+
     /// Mirrors an engine event into the store (candidates, evaluations, `lineage` and
-    /// `generation` events) and onto the progress callback.
-    private static func record(_ event: EvolutionEvent, recorder: RunRecorder, progress: (@Sendable (EvolveProgress) -> Void)?) throws {
+    /// `generation` events, each once even across resumptions) and onto the progress callback.
+    private static func record(_ event: EvolutionEvent, recorder: RunRecorder, skipping recorded: Set<JSONValue>, progress: (@Sendable (EvolveProgress) -> Void)?) throws {
         switch event {
         case .attempt(let entry, let scored):
             if let scored { try recorder.recordScored(scored, split: .search) }
-            try recorder.event("lineage", try JSONValue(encoding: entry))
+            let payload = try JSONValue(encoding: entry)
+            if !recorded.contains(payload) { try recorder.event("lineage", payload) }
             progress?(.attempt(entry))
         case .generation(let stats):
-            try recorder.event("generation", try JSONValue(encoding: stats))
+            let payload = try JSONValue(encoding: stats)
+            if !recorded.contains(payload) { try recorder.event("generation", payload) }
             progress?(.generation(stats))
         }
     }
