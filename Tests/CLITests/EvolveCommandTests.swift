@@ -57,6 +57,28 @@ import Testing
         #expect(extra >= 0 && extra <= 2, "\(extra) repeated paid calls")
     }
 
+    @Test func seedsRunOneReplicateEachAndWriteASummary() async throws {
+        let server = try await StubModelServer.start(responder: StrategyLadder.responder(destinations: try Self.destinations()))
+        let profile = try Fixtures.copyOfProfile("travel-destination")
+        let work = profile.deletingLastPathComponent()
+        let result = try await CLIProcess.run(
+            ["evolve", profile.path, "--store", "store.sqlite", "--generations", "1", "--population", "2", "--seeds", "1,2", "--json"], in: work,
+            environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
+        await server.stop()
+
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let summary = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
+        #expect(summary["rows"]?.arrayValue?.compactMap { $0["seed"]?.doubleValue } == [1, 2])
+        #expect(summary["championSearch"]?["n"] == 2)
+        let directory = profile.appendingPathComponent("runs/replicates-seeds-1-2")
+        for file in ["replicates.csv", "replicates.json", "seed-1/generations.csv", "seed-2/lineage.json"] {
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path), "\(file)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: profile.appendingPathComponent("profile.v2.yaml").path))
+        let runs = try await CLIProcess.run(["runs", "--store", "store.sqlite", "--json"], in: work)
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(runs.stdout.utf8)).arrayValue?.count == 2)
+    }
+
     @Test func badSeedsAndAnAuthorOutsideThePolicyFailBeforeAnythingIsWritten() async throws {
         let profile = try Fixtures.copyOfProfile("travel-destination")
         let work = profile.deletingLastPathComponent()
