@@ -128,8 +128,10 @@ public final class StubModelServer: Sendable {
 
     // MARK: Handling
 
+    /// Completion routes live under `/v1`, as on real servers, so a client whose base URL
+    /// lacks `/v1` gets the 404 it would get in production.
     static func isCompletion(_ path: String) -> Bool {
-        path.hasSuffix("/chat/completions") || path.hasSuffix("/messages")
+        path.hasPrefix("/v1/") && (path.hasSuffix("/chat/completions") || path.hasSuffix("/messages"))
     }
 
     private static func handle(

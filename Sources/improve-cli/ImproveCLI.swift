@@ -15,7 +15,7 @@ struct ImproveCLI: AsyncParsableCommand {
               improve-cli runs | show <run-id> | resume <run-id>      inspect, resume
               improve-cli audit verify <audit.json>                   check an audit
 
-            Exit codes: 0 shipped (or success), 1 error, 2 policy violation, 3 held / no improvement, 4 rejected, 5 interrupted (resumable with `improve-cli resume`), 6 audit record intact but its signature unchecked (signed, and IMPROVE_AUDIT_KEY is not set).
+            Exit codes: 0 shipped (or success), 1 error, 2 policy violation, 3 held / no improvement, 4 rejected, 5 interrupted or stopped by the spend ceiling (resumable with `improve-cli resume`), 6 audit record intact but its signature unchecked (signed, and IMPROVE_AUDIT_KEY is not set), 7 another process is improving the same profile (run, resume).
             """,
         subcommands: [
             RunCommand.self, ResumeCommand.self, EvolveCommand.self, EvalCommand.self, RunsCommand.self, ShowCommand.self,

@@ -107,6 +107,7 @@ import Testing
             items:
               - id: a
                 input: x
+                expected: positive
             \(scorers)
             simulation:
               maxTurns: 3

@@ -1,24 +1,13 @@
 import Foundation
 import ImproveCore
+import ImproveTestSupport
 import Testing
 
 @Suite("Provider config")
 struct ProviderConfigTests {
     @Test("a providers.yaml adds providers and changes only the given fields of built-ins")
     func merge() throws {
-        let yaml = """
-            providers:
-              vllm:
-                kind: openai
-                baseURL: http://gpu-box:8000/v1
-                apiKeyEnv: VLLM_API_KEY
-                concurrency: 8
-                prices:
-                  qwen: { inputPerMillion: 0.1, outputPerMillion: 0.2 }
-              openai:
-                concurrency: 2
-            """
-        let providers = try ProviderConfigLoader.parse(yaml, file: "providers.yaml")
+        let providers = try ProviderConfigLoader.parse(SampleInputs.providersYAML, file: "providers.yaml")
         let vllm = try #require(providers["vllm"])
         #expect(vllm.baseURL?.absoluteString == "http://gpu-box:8000/v1")
         #expect(vllm.concurrency == 8 && vllm.apiKeyEnv == "VLLM_API_KEY")

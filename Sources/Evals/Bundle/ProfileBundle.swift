@@ -13,6 +13,9 @@ public struct ProfileBundle: Sendable {
     public var policyFile: URL
     /// `providers.yaml` in the directory, when present.
     public var providersFile: URL?
+    /// Values that are valid but probably not meant (each names its file, line and field);
+    /// `improve-cli --strict` refuses to run while there are any.
+    public var warnings: [ConfigError] = []
 
     /// Loads `directory`; `suiteFile` replaces `suite.yaml` (e.g. `improve-cli eval --suite`).
     public static func load(directory: URL, suiteFile: URL? = nil) throws -> ProfileBundle {
@@ -35,9 +38,11 @@ public struct ProfileBundle: Sendable {
         var profile = try ProfileLoader.load(contentsOf: profileFile)
         profile.skills += try SkillDirectoryLoader.load(directory.appendingPathComponent("skills"), existing: profile.skills.map(\.name))
         let providers = directory.appendingPathComponent("providers.yaml")
+        let (suite, suiteWarnings) = try SuiteLoader.loadChecked(contentsOf: suiteFile)
+        let policy = try PolicyLoader.load(contentsOf: policyFile)
+        let warnings = try suiteWarnings + BundleChecks.check(profile: profile, profileFile: profileFile, suite: suite)
         return ProfileBundle(
-            directory: directory, profile: profile, profileFile: profileFile,
-            suite: try SuiteLoader.load(contentsOf: suiteFile), policy: try PolicyLoader.load(contentsOf: policyFile), policyFile: policyFile,
-            providersFile: FileManager.default.fileExists(atPath: providers.path) ? providers : nil)
+            directory: directory, profile: profile, profileFile: profileFile, suite: suite, policy: policy, policyFile: policyFile,
+            providersFile: FileManager.default.fileExists(atPath: providers.path) ? providers : nil, warnings: warnings)
     }
 }

@@ -16,9 +16,8 @@ enum SkillDirectoryLoader {
         for entry in entries where !entry.hasPrefix(".") {
             let file = directory.appendingPathComponent(entry).appendingPathComponent("SKILL.md")
             guard FileManager.default.fileExists(atPath: file.path) else { continue }
-            guard let text = try? String(contentsOf: file, encoding: .utf8) else {
-                throw SkillDocumentError(file: file.path, line: 1, problem: "cannot be read as UTF-8 text")
-            }
+            // Size limit and UTF-8 check with the failing line, as for every other input file.
+            let text = try InputFile.text(file, maxBytes: InputLimits.current.maxConfigFileBytes, limit: \.maxConfigFileBytes)
             let skill = try SkillDocument.parse(text, file: file.path).skill
             guard skill.name == entry else {
                 throw SkillDocumentError(file: file.path, line: 2, problem: "declares the skill \"\(skill.name)\" in the directory \(entry)", hint: "rename the directory to \(skill.name)")

@@ -30,7 +30,24 @@ public enum ScorerFactory {
         if type == "label", config.labels.count < 2 {
             throw node.error("a label scorer needs at least two labels", hint: "labels: [positive, negative]")
         }
+        if type == "label" { try checkDistinct(config.labels, at: node) }
         return config
+    }
+
+    /// Labels the label scorer could not tell apart (it compares lower-cased, without
+    /// punctuation) are an error, not a coin toss.
+    static func checkDistinct(_ labels: [String], at node: ConfigNode) throws {
+        var seen: [String: String] = [:]
+        for label in labels {
+            let normal = TextNormal.normalise(label)
+            guard !normal.isEmpty else {
+                throw node.error("the label \"\(label)\" has no letters or digits", hint: "the label scorer ignores case and punctuation, so it could never find this label")
+            }
+            if let first = seen[normal] {
+                throw node.error("the labels \"\(first)\" and \"\(label)\" are the same once case and punctuation are ignored", hint: "keep one of them")
+            }
+            seen[normal] = label
+        }
     }
 
     /// The scorer for a config.

@@ -1,6 +1,13 @@
 import Foundation
 import ImproveCore
 
+/// An item and where it was written, so checks made after loading can point at its line.
+struct LocatedItem {
+    var item: EvalItem
+    var file: String
+    var line: Int?
+}
+
 /// Reads items from JSONL and CSV data files; every problem names the file and line.
 enum DatasetReader {
     struct Mapping {
@@ -10,19 +17,19 @@ enum DatasetReader {
         var tags: [String] = []
     }
 
-    static func read(_ url: URL, mapping: Mapping, at node: ConfigNode) throws -> [EvalItem] {
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-            throw node.error("cannot read data file \(url.path)", hint: "the path is relative to the suite file")
+    static func read(_ url: URL, mapping: Mapping, at node: ConfigNode, limits: InputLimits = .current) throws -> [LocatedItem] {
+        let kind = url.pathExtension.lowercased()
+        guard ["jsonl", "ndjson", "csv"].contains(kind) else {
+            throw node.error("unsupported data file type .\(url.pathExtension)", hint: "use .jsonl or .csv")
         }
-        switch url.pathExtension.lowercased() {
-        case "jsonl", "ndjson": return try jsonl(text, file: url.path, mapping: mapping)
-        case "csv": return try csv(text, file: url.path, mapping: mapping)
-        default: throw node.error("unsupported data file type .\(url.pathExtension)", hint: "use .jsonl or .csv")
-        }
+        let text = try InputFile.text(url, maxBytes: limits.maxDataFileBytes, limit: \.maxDataFileBytes, limits: limits)
+        return kind == "csv"
+            ? try csv(text, file: url.path, mapping: mapping, limits: limits)
+            : try jsonl(text, file: url.path, mapping: mapping, limits: limits)
     }
 
-    static func jsonl(_ text: String, file: String, mapping: Mapping) throws -> [EvalItem] {
-        var items: [EvalItem] = []
+    static func jsonl(_ text: String, file: String, mapping: Mapping, limits: InputLimits = .current) throws -> [LocatedItem] {
+        var items: [LocatedItem] = []
         var lines: [String: Int] = [:]
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -35,7 +42,8 @@ enum DatasetReader {
             for (key, member) in object { fields[key] = scalarText(member) }
             let item = try item(fields, file: file, line: lineNumber, mapping: mapping)
             try checkUnique(item.id, file: file, line: lineNumber, seen: &lines)
-            items.append(item)
+            try ItemLimits.check(item, file: file, line: lineNumber, limits: limits, count: items.count + 1)
+            items.append(LocatedItem(item: item, file: file, line: lineNumber))
         }
         return items
     }
@@ -48,10 +56,10 @@ enum DatasetReader {
         seen[id] = line
     }
 
-    static func csv(_ text: String, file: String, mapping: Mapping) throws -> [EvalItem] {
+    static func csv(_ text: String, file: String, mapping: Mapping, limits: InputLimits = .current) throws -> [LocatedItem] {
         let rows = CSVParser.rows(text)
         guard let header = rows.first else { return [] }
-        var items: [EvalItem] = []
+        var items: [LocatedItem] = []
         var lines: [String: Int] = [:]
         for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
             guard row.fields.count == header.fields.count else {
@@ -59,7 +67,8 @@ enum DatasetReader {
             }
             let item = try item(Dictionary(zip(header.fields, row.fields), uniquingKeysWith: { first, _ in first }), file: file, line: row.line, mapping: mapping)
             try checkUnique(item.id, file: file, line: row.line, seen: &lines)
-            items.append(item)
+            try ItemLimits.check(item, file: file, line: row.line, limits: limits, count: items.count + 1)
+            items.append(LocatedItem(item: item, file: file, line: row.line))
         }
         return items
     }

@@ -8,30 +8,44 @@ public enum SuiteLoader {
     static let splitKeys = ["seed", "version", "holdoutFraction", "holdout", "search"]
 
     public static func load(contentsOf url: URL) throws -> Suite {
-        try parse(ConfigNode.load(contentsOf: url), directory: url.deletingLastPathComponent())
+        try loadChecked(contentsOf: url).suite
+    }
+
+    /// Loads a suite and also returns the warnings of ``SuiteChecks`` (values a user could mean,
+    /// but probably does not); its errors are thrown like any other.
+    public static func loadChecked(contentsOf url: URL) throws -> (suite: Suite, warnings: [ConfigError]) {
+        try parseChecked(ConfigNode.load(contentsOf: url), directory: url.deletingLastPathComponent())
     }
 
     public static func parse(_ text: String, file: String, directory: URL) throws -> Suite {
-        try parse(ConfigNode.parse(text, file: file), directory: directory)
+        try parseChecked(ConfigNode.parse(text, file: file), directory: directory).suite
     }
 
-    static func parse(_ root: ConfigNode, directory: URL) throws -> Suite {
+    static func parseChecked(_ root: ConfigNode, directory: URL) throws -> (suite: Suite, warnings: [ConfigError]) {
+        let (suite, located) = try parse(root, directory: directory)
+        return (suite, try SuiteChecks.check(suite, items: located))
+    }
+
+    static func parse(_ root: ConfigNode, directory: URL) throws -> (Suite, [LocatedItem]) {
         let top = try root.mapping()
         try top.rejectUnknownKeys(topKeys)
         let name = try top.optional("name")?.nonEmptyString() ?? directory.lastPathComponent
         let itemsNode = try top.required("items", hint: "list items inline or as - file: data.jsonl")
-        var items: [EvalItem] = []
+        var located: [LocatedItem] = []
         var firstSeen: [String: String] = [:]
         for entry in try itemsNode.list() {
             let loaded = try parseItems(entry, directory: directory)
-            for item in loaded {
+            for next in loaded {
+                let item = next.item
                 if let previous = firstSeen[item.id] {
                     throw entry.error("duplicate item id \"\(item.id)\" (first seen \(previous))", hint: "ids must be unique across the suite")
                 }
                 firstSeen[item.id] = entry.line.map { "\(entry.file):\($0)" } ?? entry.file
-                items.append(item)
+                try ItemLimits.check(item, file: next.file, line: next.line, limits: .current, count: located.count + 1)
+                located.append(next)
             }
         }
+        let items = located.map(\.item)
         guard !items.isEmpty else { throw itemsNode.error("the suite has no items") }
         let scorersNode = try top.required("scorers", hint: "e.g. - type: label, labels: [positive, negative]")
         let scorers = try scorersNode.list().map(ScorerFactory.parse)
@@ -43,10 +57,11 @@ public enum SuiteLoader {
         let split = try parseSplit(top.optional("split"), ids: Set(items.map(\.id)))
         let personas = try top.optional("personas").map(PersonaParser.personas) ?? []
         let simulation = try PersonaParser.settings(top.optional("simulation"))
-        return Suite(name: name, file: root.file, items: items, scorers: scorers, split: split, personas: personas, simulation: simulation)
+        let suite = Suite(name: name, file: root.file, items: items, scorers: scorers, split: split, personas: personas, simulation: simulation)
+        return (suite, located)
     }
 
-    private static func parseItems(_ node: ConfigNode, directory: URL) throws -> [EvalItem] {
+    private static func parseItems(_ node: ConfigNode, directory: URL) throws -> [LocatedItem] {
         let fields = try node.mapping()
         try fields.rejectUnknownKeys(itemKeys)
         if let fileNode = fields.optional("file") {
@@ -69,7 +84,8 @@ public enum SuiteLoader {
         }
         if let input = fields.optional("input") { values["input"] = try input.string() }
         guard values["input"] != nil else { throw fields.owner.error("item \(id) has no input", hint: "add input: or fields: {input: ...}") }
-        return [EvalItem(id: id, fields: values, expected: try fields.optional("expected")?.string(), tags: try fields.optional("tags")?.stringList() ?? [])]
+        let item = EvalItem(id: id, fields: values, expected: try fields.optional("expected")?.string(), tags: try fields.optional("tags")?.stringList() ?? [])
+        return [LocatedItem(item: item, file: node.file, line: node.line)]
     }
 
     private static func parseSplit(_ node: ConfigNode?, ids: Set<String>) throws -> SplitPlan {

@@ -102,7 +102,7 @@ struct ArtifactRun {
 
     private func runSpec(seed: UInt64) throws -> RunSpec {
         let hash = try inputs.contentHash()
-        let key = options.dedupeKey ?? ContentHash.sha256(Data("artifact|\(hash)|\(seed)".utf8))
+        let key = RunIdentity.windowed(options.dedupeKey ?? ContentHash.sha256(Data("artifact|\(hash)|\(seed)".utf8)), window: options.dedupeWindow)
         let config: JSONValue = [
             "profileDirectory": .string(inputs.directory.path), "surface": .string(SurfaceKind.artifact.rawValue),
             "generator": .string(Self.generatorName), "seed": .string(String(seed)), "inPlace": .bool(options.inPlace),

@@ -13,29 +13,37 @@ public struct ConfigNode {
     /// 1-based line of this node in its file.
     public var line: Int? { node.mark.map { $0.line } }
 
-    /// Parses `text` (the contents of `file`) into its root node.
-    public static func parse(_ text: String, file: String) throws -> ConfigNode {
+    /// Parses `text` (the contents of `file`) into its root node, within `limits` (alias count,
+    /// expanded size, nesting depth; see ``YAMLGuard``).
+    public static func parse(_ text: String, file: String, limits: InputLimits = .current) throws -> ConfigNode {
         do {
+            if text.utf8.count > limits.maxConfigFileBytes {
+                throw ConfigError(file: file, line: nil, field: "", problem: "is \(text.utf8.count) bytes, over the limit", hint: InputLimits.hint(\.maxConfigFileBytes, in: limits, unit: "bytes"))
+            }
+            try YAMLGuard.scan(text, file: file, limits: limits)
             guard let root = try Yams.compose(yaml: text) else {
                 throw ConfigError(file: file, line: nil, field: "", problem: "the file is empty")
             }
+            try YAMLGuard.measure(root, file: file, limits: limits)
             return ConfigNode(node: root, file: file, path: "")
         } catch let error as ConfigError {
             throw error
         } catch let error as YamlError {
-            throw ConfigError(file: file, line: Self.line(of: error), field: "", problem: "not valid YAML: \(error)")
+            if case .duplicatedKeysInMapping(let duplicates, let context) = error {
+                throw ConfigError(
+                    file: file, line: context.mark.line, field: "", problem: "the key \"\(duplicates.first ?? "?")\" appears twice in one mapping",
+                    hint: "YAML keeps only one of them; remove or rename the other")
+            }
+            throw ConfigError(file: file, line: Self.line(of: error), field: "", problem: "not valid YAML: \(Self.summary(of: error))")
+        } catch {
+            throw ConfigError(file: file, line: nil, field: "", problem: "not valid YAML: \(error)")
         }
     }
 
-    /// Reads and parses a YAML file.
-    public static func load(contentsOf url: URL) throws -> ConfigNode {
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw ConfigError(file: url.path, line: nil, field: "", problem: "cannot read the file", hint: "check that it exists and is UTF-8 text")
-        }
-        return try parse(text, file: url.path)
+    /// Reads and parses a YAML file: at most `limits.maxConfigFileBytes`, UTF-8 only.
+    public static func load(contentsOf url: URL, limits: InputLimits = .current) throws -> ConfigNode {
+        let text = try InputFile.text(url, maxBytes: limits.maxConfigFileBytes, limit: \.maxConfigFileBytes, limits: limits)
+        return try parse(text, file: url.path, limits: limits)
     }
 
     private static func line(of error: YamlError) -> Int? {
@@ -44,6 +52,19 @@ public struct ConfigNode {
             return mark.line
         default:
             return nil
+        }
+    }
+
+    /// The problem Yams names, without the copy of the file it appends (which could be
+    /// megabytes, and is the user's own text anyway).
+    private static func summary(of error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
+            return [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        case .reader(let problem, _, _, _):
+            return problem
+        default:
+            return String(String(describing: error).prefix(300))
         }
     }
 
@@ -102,15 +123,20 @@ public struct ConfigNode {
         return value
     }
 
-    /// The node as a boolean (`true` / `false`).
+    /// The node as a boolean: exactly `true` or `false`. YAML 1.1's `yes`, `no`, `on`, `off`
+    /// are refused rather than guessed, since YAML 1.2 tools read them as text.
     public func bool() throws -> Bool {
         guard case .scalar(let scalar) = node, scalar.style == .plain else {
             throw error("expected true or false, found \(describe())")
         }
-        switch scalar.string.lowercased() {
-        case "true", "yes", "on": return true
-        case "false", "no", "off": return false
-        default: throw error("expected true or false, found \(describe())")
+        switch scalar.string {
+        case "true", "True", "TRUE": return true
+        case "false", "False", "FALSE": return false
+        default:
+            if ["yes", "no", "on", "off", "y", "n"].contains(scalar.string.lowercased()) {
+                throw error("\"\(scalar.string)\" is ambiguous (YAML 1.1 reads it as a boolean, YAML 1.2 as text)", hint: "write true or false")
+            }
+            throw error("expected true or false, found \(describe())")
         }
     }
 

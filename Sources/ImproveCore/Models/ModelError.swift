@@ -10,6 +10,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     case unauthorized(provider: String, status: Int, detail: String)
     /// The provider does not know the model (404, or 400 naming the model). Not retried.
     case unknownModel(provider: String, model: String, detail: String)
+    /// 404 for a path, not for a model: the base URL most likely misses or doubles `/v1`. Not retried.
+    case endpointNotFound(provider: String, url: String, detail: String)
     /// Another 4xx. Not retried.
     case badRequest(provider: String, status: Int, detail: String)
     /// Retries exhausted on 429/5xx/connection errors.
@@ -36,6 +38,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
             return "provider \(provider) refused the credentials (HTTP \(status)): \(detail); check the API key environment variable"
         case .unknownModel(let provider, let model, let detail):
             return "provider \(provider) does not serve model \(model): \(detail)"
+        case .endpointNotFound(let provider, let url, let detail):
+            return "provider \(provider) has no API at \(url) (HTTP 404: \(detail)); does the base URL end in /v1? OpenAI-compatible servers want e.g. http://127.0.0.1:8080/v1 (set baseURL in providers.yaml, or IMPROVE_BASE_URL for local)"
         case .badRequest(let provider, let status, let detail):
             return "provider \(provider) rejected the request (HTTP \(status)): \(detail)"
         case .exhausted(let provider, let attempts, let last):
@@ -69,7 +73,21 @@ public struct Redactor: Sendable {
         return Redactor(secrets: environment.filter { name, _ in markers.contains { name.uppercased().contains($0) } }.map(\.value))
     }
 
+    /// `text` with every known secret replaced, and the value of any `Authorization` or
+    /// `x-api-key` header it echoes (a server that quotes the request back, say) hidden too,
+    /// whether or not the value is a known secret.
     public func redact(_ text: String) -> String {
-        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
+        let known = secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
+        return Self.credentialHeaders.reduce(known) { text, pattern in
+            pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1[REDACTED]")
+        }
     }
+
+    /// `Authorization: Bearer …`, `"authorization": "…"`, `x-api-key: …` and `api_key=…`,
+    /// case-insensitive, in header, JSON and query form.
+    private static let credentialHeaders: [NSRegularExpression] = [
+        #"(?i)(authorization["']?\s*[:=]\s*["']?(?:(?:bearer|basic|token)\s+)?+)(?!\[REDACTED\])[^\s"',;}]+"#,
+        #"(?i)(x-api-key["']?\s*[:=]\s*["']?)(?!\[REDACTED\])[^\s"',;}]+"#,
+        #"(?i)(api[_-]?key["']?\s*[:=]\s*["']?)(?!\[REDACTED\])[^\s"',;}&]+"#,
+    ].compactMap { try? NSRegularExpression(pattern: $0) }
 }

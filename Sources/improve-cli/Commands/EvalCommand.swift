@@ -36,6 +36,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Also write the JSON report to this file (the input of `improve-cli gate`).")
     var out: String?
 
+    @Flag(help: "Treat warnings about the inputs as errors, and exit 1 when any item failed for infrastructure reasons.")
+    var strict = false
+
     func validate() throws {
         guard EvalSession.SplitChoice(rawValue: split) != nil else { throw ValidationError("--split must be search, holdout or all") }
         if let trials, trials < 1 { throw ValidationError("--trials must be at least 1") }
@@ -46,7 +49,11 @@ struct EvalCommand: AsyncParsableCommand {
         let bundle: ProfileBundle
         do {
             bundle = try ProfileBundle.load(directory: URL(fileURLWithPath: profileDirectory), suiteFile: suite.map { URL(fileURLWithPath: $0) })
+            try InputWarnings.report(bundle.warnings, strict: strict)
         } catch let error as ConfigError {
+            Terminal.error(error.description)
+            throw ExitStatus.error
+        } catch let error as InputWarnings.StrictRefusal {
             Terminal.error(error.description)
             throw ExitStatus.error
         }
@@ -57,6 +64,16 @@ struct EvalCommand: AsyncParsableCommand {
         for (role, model) in session.roleModels where !bundle.policy.allowedModels.allows(model) {
             Terminal.error(String(describing: ModelError.notAllowed(model: model.qualifiedName, allowed: bundle.policy.allowedModels.patterns, role: role)))
             throw ExitStatus.policyViolation
+        }
+        // Providers before the store: a broken providers.yaml must leave no file behind.
+        let registry: ProviderRegistry
+        do {
+            registry = try ProviderRegistry.load(searching: [bundle.providersFile, URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("providers.yaml")].compactMap { $0 })
+            // Every role's provider, key and URL resolve before anything is written.
+            for (_, model) in session.roleModels { _ = try registry.client(for: model) }
+        } catch {
+            Terminal.error(Redactor.fromEnvironment().redact(String(describing: error)))
+            throw ExitStatus.error
         }
         var runStore: SQLiteRunStore?
         var runID: String?
@@ -74,7 +91,6 @@ struct EvalCommand: AsyncParsableCommand {
         }
         let report: EvalReport
         do {
-            let registry = try ProviderRegistry.load(searching: [bundle.providersFile, URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("providers.yaml")].compactMap { $0 })
             report = try await session.run(clients: { try registry.client(for: $0) })
         } catch let error as ModelError {
             progressLine.finish()
@@ -97,5 +113,6 @@ struct EvalCommand: AsyncParsableCommand {
         } else {
             print(ReportTable.render(report))
         }
+        try InfraErrorNote.report(report, strict: strict)
     }
 }

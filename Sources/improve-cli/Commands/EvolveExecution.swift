@@ -37,6 +37,7 @@ struct EvolveExecution {
             configured.run.auditKey = AuditSigner.keyFromEnvironment()
             let options = configured
             let bundle = try ProfileBundle.load(directory: URL(fileURLWithPath: profileDirectory))
+            try InputWarnings.report(bundle.warnings, strict: execution.strict)
             if let expected = expectedProfileHash, expected != bundle.profile.contentHash {
                 throw PreflightError(problem: "\(bundle.profileFile.path) changed since the run started (hash \(bundle.profile.contentHash.prefix(12)) ≠ \(expected.prefix(12))); start a new run instead")
             }

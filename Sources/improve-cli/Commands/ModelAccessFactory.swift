@@ -5,12 +5,15 @@ import ImproveCore
 
 /// Builds the raw model clients for a profile directory: provider config, then an optional cassette.
 enum ModelAccessFactory {
-    static func make(providersFile: URL?, execution: ExecutionOptions) throws -> ModelAccess {
+    /// - Parameter models: every model the run may call; each must resolve to a provider, a URL
+    ///   and (when the provider names one) a key now, before the store is opened.
+    static func make(providersFile: URL?, execution: ExecutionOptions, models: [ModelSpec] = []) throws -> ModelAccess {
         var searched: [URL] = []
         if let explicit = execution.providers { searched.append(URL(fileURLWithPath: explicit)) }
         if let providersFile { searched.append(providersFile) }
         searched.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("providers.yaml"))
         let registry = try ProviderRegistry.load(searching: searched)
+        for model in models { _ = try registry.client(for: model) }
         guard let cassettePath = execution.cassette else {
             return ModelAccess { spec in try registry.client(for: spec) }
         }

@@ -42,7 +42,7 @@ public struct AnthropicClient: ModelClient, EndpointIdentified {
             body: try CanonicalJSON.encode(JSONValue.object(body)), model: request.model.id)
         let json = try transport.decode(reply.body)
         guard let blocks = json["content"]?.arrayValue else {
-            throw ModelError.malformedResponse(provider: config.name, detail: "no content array in the answer")
+            throw ModelError.malformedResponse(provider: config.name, detail: ReplyShape.missing("content", in: json))
         }
         let text = blocks.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }.joined()
         let inputTokens = Int(json["usage"]?["input_tokens"]?.doubleValue ?? 0)

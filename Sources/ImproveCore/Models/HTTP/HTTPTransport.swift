@@ -78,7 +78,12 @@ struct HTTPTransport: Sendable {
                 case 401, 403:
                     throw ModelError.unauthorized(provider: provider, status: status, detail: detail)
                 case 404:
-                    throw ModelError.unknownModel(provider: provider, model: model, detail: detail)
+                    // A server that knows the path but not the model says so; a bare 404 (an
+                    // HTML page, {"detail": "Not Found"}) means the path itself is wrong.
+                    if detail.lowercased().contains("model") {
+                        throw ModelError.unknownModel(provider: provider, model: model, detail: detail)
+                    }
+                    throw ModelError.endpointNotFound(provider: provider, url: redactor.redact(url.absoluteString), detail: ReplyShape.describe(data))
                 case 408, 409, 425, 429, 500...599:
                     retryAfter = RetryPolicy.parseRetryAfter(http.value(forHTTPHeaderField: "Retry-After"))
                     lastProblem = "HTTP \(status): \(detail)"
@@ -150,6 +155,7 @@ struct HTTPTransport: Sendable {
             if let message = value["error"]?["message"]?.stringValue { return message }
             if let message = value["error"]?.stringValue { return message }
             if let message = value["message"]?.stringValue { return message }
+            if let message = value["detail"]?.stringValue { return message }
         }
         let text = String(decoding: data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "(empty body)" : text
@@ -160,13 +166,13 @@ struct HTTPTransport: Sendable {
         return lower.contains("model") && (lower.contains("not found") || lower.contains("does not exist") || lower.contains("unknown") || lower.contains("invalid model"))
     }
 
-    /// Decodes a JSON body or fails with ``ModelError/malformedResponse(provider:detail:)``.
+    /// Decodes a JSON body or fails with ``ModelError/malformedResponse(provider:detail:)``
+    /// saying what the body is instead (empty, an HTML page, JSON cut off) and what to check.
     func decode(_ data: Data) throws -> JSONValue {
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            let start = redactor.redact(String(decoding: data.prefix(120), as: UTF8.self))
-            throw ModelError.malformedResponse(provider: provider, detail: "the body is not JSON (starts with \"\(start)\")")
+            throw ModelError.malformedResponse(provider: provider, detail: redactor.redact(ReplyShape.problem(data)))
         }
     }
 }

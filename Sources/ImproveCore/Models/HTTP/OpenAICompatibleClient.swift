@@ -44,7 +44,7 @@ public struct OpenAICompatibleClient: ModelClient, EndpointIdentified {
             body: try CanonicalJSON.encode(JSONValue.object(body)), model: request.model.id)
         let json = try transport.decode(reply.body)
         guard let choice = json["choices"]?.arrayValue?.first, let message = choice["message"] else {
-            throw ModelError.malformedResponse(provider: config.name, detail: "no choices[0].message in the answer")
+            throw ModelError.malformedResponse(provider: config.name, detail: ReplyShape.missing("choices[0].message", in: json))
         }
         let text: String
         switch message["content"] {
