@@ -20,7 +20,7 @@ enum AuditBuilder {
         let reflection = doc.search.proposals.reduce(Usage.zero) { $0 + $1.reflectionUsage }
         let baselineUsage = usage(baselineResults)
         let holdoutUsage = usage(doc.holdout.baselineHoldout + doc.holdout.finalists.flatMap(\.holdout))
-        return AuditRecord(
+        var record = AuditRecord(
             runID: doc.runID, toolVersion: ImproveVersion.current, profileName: doc.inputs.profile.name,
             baselineHash: doc.inputs.profile.contentHash, winnerHash: doc.winner.map { _ in doc.winnerProfile.contentHash },
             diff: diff, candidates: candidates,
@@ -30,6 +30,8 @@ enum AuditBuilder {
             modelsServed: allResults.compactMap { $0.trace?.servedModel },
             usage: PhaseUsage(baseline: baselineUsage, search: subtract(subtract(doc.search.spend.usage, reflection), baselineUsage), holdout: holdoutUsage, reflection: reflection),
             timings: doc.timings, usedStubOrReplay: doc.isStubOrReplay || allResults.contains { ["stub", "replay"].contains($0.trace?.source ?? "") })
+        record.lineage = doc.lineage
+        return record
     }
 
     /// The first clause of a rejection reason, so the audit can count reasons by kind.

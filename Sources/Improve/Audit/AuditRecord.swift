@@ -1,3 +1,4 @@
+import Generators
 import ImproveCore
 
 /// The audit record of one run (DESIGN §6): everything needed to see what was promoted, why,
@@ -32,6 +33,9 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     /// True when any response came from a stub or a replay cassette rather than a live model.
     public var usedStubOrReplay: Bool
     public var verdict: GateDecision
+    /// Every attempt of an evolution run: parents, generation, search score, cost and the
+    /// author's rationale (absent for `run`, so those records encode as before).
+    public var lineage: [LineageEntry]?
     /// Digest and signature; nil until ``AuditSigner/seal(_:key:)`` fills it.
     public var integrity: AuditIntegrity?
 

@@ -27,4 +27,6 @@ public struct ImproveOutcome: Codable, Sendable {
     /// its own units (lower or higher is better, as `artifact.yaml` says). Nil for profile runs,
     /// whose means are scores in [0, 1].
     public var artifactMetric: String? = nil
+    /// For an `evolve` run: the generation table, the champion and the research tables.
+    public var evolution: EvolutionSummary? = nil
 }

@@ -14,6 +14,8 @@ struct WriteBack {
     let seed: UInt64
     let budget: Budget
     let timings: [String: Double]
+    /// The lineage of an evolution run, recorded in its audit (nil for `run`).
+    var lineage: [LineageEntry]? = nil
 
     func write(search: SearchResult, holdout: HoldoutOutcome, surface: any Surface) throws -> ImproveOutcome {
         let directory = options.outputDirectory
@@ -32,7 +34,7 @@ struct WriteBack {
 
         let context = RunDocument(
             runID: runID, inputs: inputs, generator: generatorName, seed: seed, budget: budget, search: search, holdout: holdout,
-            winner: winner, winnerProfile: winnerProfile, writtenProfile: written?.path, isStubOrReplay: isStubOrReplay, timings: timings)
+            winner: winner, winnerProfile: winnerProfile, writtenProfile: written?.path, isStubOrReplay: isStubOrReplay, timings: timings, lineage: lineage)
         let auditURL = directory.appendingPathComponent("audit.json")
         let audit = try AuditBuilder.record(context)
         _ = try AuditSigner.write(audit, to: auditURL, key: options.auditKey)
@@ -72,4 +74,5 @@ struct RunDocument {
     let isStubOrReplay: Bool
     /// Wall-clock seconds per phase, for people; never read by control flow.
     let timings: [String: Double]
+    var lineage: [LineageEntry]? = nil
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// Reads and validates `policy.yaml`.
 public enum PolicyLoader {
-    static let topKeys = ["allowedModels", "roles", "budget", "gate", "search", "spendCeiling"]
-    static let roleNames = ["reflection", "judge", "simulator"]
+    static let topKeys = ["allowedModels", "roles", "budget", "gate", "search", "spendCeiling", "evolution"]
+    static let roleNames = ["reflection", "judge", "simulator", "author"]
     static let budgetKeys = ["metricCalls", "tokens", "cost"]
     static let gateKeys = ["minLift", "confidence", "minPairs", "maxOverfitGap", "maxDimensionRegression", "maxCostRatio", "maxLatencyRatio", "bootstrapResamples", "seed", "finalists"]
     static let searchKeys = ["seed", "minibatchSize", "maxConsecutiveFailures", "maxComponentLength", "concurrency"]
@@ -70,6 +70,7 @@ public enum PolicyLoader {
             policy.search = search
         }
         if let node = top.optional("spendCeiling") { policy.spendCeiling = try parseSpendCeiling(node) }
+        if let node = top.optional("evolution") { policy.evolution = try EvolutionSettingsLoader.parse(node) }
         return policy
     }
 

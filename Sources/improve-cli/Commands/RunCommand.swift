@@ -138,6 +138,15 @@ struct ResumeCommand: AsyncParsableCommand {
             Terminal.error(String(describing: error))
             throw ExitCode(ExitStatus.error.rawValue)
         }
+        if record.spec.generator == EvolvePlan.generatorName {
+            let status: Int32
+            do {
+                status = try await EvolveExecution.resuming(record, execution: execution).perform()
+            } catch {
+                status = RunExecution.exitStatus(reporting: error)
+            }
+            throw ExitCode(status)
+        }
         let config = record.spec.config
         guard let directory = config["profileDirectory"]?.stringValue,
             let surface = config["surface"]?.stringValue.flatMap(SurfaceKind.init(rawValue:))

@@ -23,7 +23,6 @@ struct RunExecution {
     }
 
     private func execute(_ session: SessionRecord) async -> Int32 {
-        let redactor = Redactor.fromEnvironment()
         do {
             // The wall clock is read once, here, for the start of the spend window (and once in
             // `RunCommand` for the dedupe window's bucket); the run only ever sees the values.
@@ -47,10 +46,7 @@ struct RunExecution {
             // Only the lock holder uses this id, so a successor after a kill -9 reclaims the dead
             // holder's claimed steps at once rather than after their leases lapse.
             options.workerID = lock.workerID
-            // A killed worker keeps its claims until their lease ends; a short lease makes a
-            // resumed run reclaim them sooner (the journal renews leases of live workers).
-            let lease = ProcessInfo.processInfo.environment["IMPROVE_STEP_LEASE_SECONDS"].flatMap(Double.init) ?? 30
-            let store = try SQLiteRunStore(path: execution.store, leaseDuration: lease)
+            let store = try Self.openStore(execution)
             session.store = store
             gate.attach(store)
 
@@ -84,6 +80,28 @@ struct RunExecution {
             case .hold: return ExitStatus.held.rawValue
             case .reject: return ExitStatus.rejected.rawValue
             }
+        } catch {
+            return Self.exitStatus(reporting: error) { runID in
+                session.runID = session.runID ?? runID
+                session.stopReason = "interrupted by a signal"
+            }
+        }
+    }
+
+    /// The store of `execution`, created if missing.
+    static func openStore(_ execution: ExecutionOptions) throws -> SQLiteRunStore {
+        // A killed worker keeps its claims until their lease ends; a short lease makes a
+        // resumed run reclaim them sooner (the journal renews leases of live workers).
+        let lease = ProcessInfo.processInfo.environment["IMPROVE_STEP_LEASE_SECONDS"].flatMap(Double.init) ?? 30
+        return try SQLiteRunStore(path: execution.store, leaseDuration: lease)
+    }
+
+    /// Prints `error` (redacted) and returns its exit code: the mapping every command that runs
+    /// a search shares (`run`, `resume`, `evolve`). `interrupted` hears the id of a run a signal stopped.
+    static func exitStatus(reporting error: any Error, interrupted: (String) -> Void = { _ in }) -> Int32 {
+        let redactor = Redactor.fromEnvironment()
+        do {
+            throw error
         } catch let error as ProfileLock.Busy {
             Terminal.error(error.description)
             return ExitStatus.locked.rawValue
@@ -101,8 +119,7 @@ struct RunExecution {
             if Terminal.stderrIsTTY { Terminal.note("") }
             Terminal.error(redactor.redact(error.description))
             if case .cancelled(let runID) = error {
-                session.runID = session.runID ?? runID
-                session.stopReason = "interrupted by a signal"
+                interrupted(runID)
                 return ExitStatus.interrupted.rawValue
             }
             return ExitStatus.error.rawValue
@@ -164,6 +181,11 @@ struct RunExecution {
             Swift.print(SummaryLine.text(outcome, paidCalls: session.gate?.paidCalls ?? 0))
             return
         }
+        Swift.print(Self.summary(outcome))
+    }
+
+    /// The outcome for people: verdict, reasons, figures and where the files are.
+    static func summary(_ outcome: ImproveOutcome) -> String {
         func pct(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
         var lines = [
             "run \(outcome.runID)\(outcome.joinedExistingRun ? " (joined an existing run with the same inputs)" : "")",
@@ -183,10 +205,10 @@ struct RunExecution {
         lines.append("report:      \(outcome.report)")
         let page = ReportFiles.page(besideMarkdown: outcome.report)
         if FileManager.default.fileExists(atPath: page.path) { lines.append("html report: \(page.path)") }
-        Swift.print(lines.joined(separator: "\n"))
+        return lines.joined(separator: "\n")
     }
 
-    private static func show(_ note: ImproveProgress, on line: ProgressLine) {
+    static func show(_ note: ImproveProgress, on line: ProgressLine) {
         switch note {
         case .joined(let runID):
             Terminal.note("joined run \(runID): it already finished; nothing is spent again")
