@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         // Property-based fuzzing of the loaders inside `swift test` (tests only).
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         .target(
@@ -38,7 +40,13 @@ let package = Package(
         .target(name: "Improve", dependencies: ["ImproveCore", "Evals", "Generators"], swiftSettings: strict),
         .executableTarget(
             name: "improve-cli",
-            dependencies: ["Improve", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Improve",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strict
         ),
         .target(

@@ -1,6 +1,7 @@
 // improve-bench: figures for the durable step store, printed, never asserted.
 //
 // usage: improve-bench store [steps] [model-calls]
+//        improve-bench space [profile-dir] [seeds] [target]   (see SpaceBenchmark.swift)
 //
 //   claim+complete   sequential journal steps with a ledger row each, on a WAL file store
 //   sqlite floor     the same SQL per step issued straight through GRDB: what SQLite alone
@@ -131,6 +132,15 @@ case "store":
     let calls = arguments.dropFirst(2).first.flatMap(Int.init) ?? 200
     do {
         try await storeBenchmark(steps: steps, modelCalls: calls)
+    } catch {
+        fail(String(describing: error))
+    }
+case "space":
+    let profile = URL(fileURLWithPath: arguments.dropFirst().first ?? "Profiles/compressor")
+    let seeds = arguments.dropFirst(2).first.flatMap(Int.init) ?? 10
+    let target = arguments.dropFirst(3).first.flatMap(Double.init) ?? 4000
+    do {
+        try await spaceBenchmark(profile: profile, seeds: seeds, target: target)
     } catch {
         fail(String(describing: error))
     }

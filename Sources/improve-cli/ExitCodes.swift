@@ -14,3 +14,9 @@ extension ExitStatus {
     /// `audit verify`: the record is intact but signed, and no key was available to check the signature.
     static let signatureUnverified = ExitCode(6)
 }
+
+extension ExitStatus {
+    /// `run` / `resume`: another process is improving the same profile with the same store
+    /// (its pid, host, run id and start time are printed); nothing was written.
+    static let locked = ExitCode(7)
+}

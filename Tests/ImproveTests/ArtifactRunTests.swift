@@ -87,7 +87,9 @@ import Testing
     }
 
     @Test func anEditThatDoesNotHelpHoldsAndWritesNoVersion() async throws {
-        let (inputs, store, _) = try Self.setUp()
+        var (inputs, store, _) = try Self.setUp()
+        // Every attempt asks the model: its unhelpful edit alone must hold.
+        inputs.spec.modelShare = 1
         let same = try String(contentsOf: inputs.spec.fileURL, encoding: .utf8)
         let model = Model(reply: "No change.\n```json\n\(same.replacingOccurrences(of: "\"level\": 1", with: "\"level\": 0"))```")
         let outcome = try await improveArtifact(inputs, options: ImproveOptions(surface: .artifact), store: store, models: model.access)

@@ -14,6 +14,10 @@ import ImproveCore
 /// baselineRepeats: 3           # runs of the unchanged file, to measure noise
 /// maxAttempts: 10
 /// minDelta: 0                  # a kept change must also beat the incumbent by this much
+/// space: {level: {int: [1, 9]}} # optional, JSON/YAML/TOML files: see ``SearchSpace``
+/// sampler: tpe                 # or random: how proposals are drawn from the space
+/// modelShare: 0.25             # share of attempts that ask the model when there is a space
+/// modelFailureLimit: 3         # failed model calls in a row that end the run (provider down)
 /// ```
 public struct ArtifactSpec: Sendable, Equatable, Codable {
     public enum Metric: Sendable, Equatable, Codable {
@@ -44,8 +48,19 @@ public struct ArtifactSpec: Sendable, Equatable, Codable {
     public var baselineRepeats: Int
     public var maxAttempts: Int
     public var minDelta: Double
+    /// The declared search space (nil: inferred from the file when its format is structured).
+    public var space: SearchSpace?
+    public var sampler: SearchSpace.Sampler
+    /// The share of attempts that ask the model when proposals can come from a space; nil
+    /// for the default (0.25 with a space, every attempt without one).
+    public var modelShare: Double?
+    /// Failed model calls in a row after which the provider counts as down and the run ends.
+    public var modelFailureLimit: Int
 
-    public init(directory: URL, file: String, command: String, metric: Metric, direction: Direction, timeoutSeconds: Double = 60, baselineRepeats: Int = 3, maxAttempts: Int = 10, minDelta: Double = 0) {
+    public init(
+        directory: URL, file: String, command: String, metric: Metric, direction: Direction, timeoutSeconds: Double = 60, baselineRepeats: Int = 3, maxAttempts: Int = 10,
+        minDelta: Double = 0, space: SearchSpace? = nil, sampler: SearchSpace.Sampler = .tpe, modelShare: Double? = nil, modelFailureLimit: Int = 3
+    ) {
         self.directory = directory
         self.file = file
         self.command = command
@@ -55,6 +70,10 @@ public struct ArtifactSpec: Sendable, Equatable, Codable {
         self.baselineRepeats = baselineRepeats
         self.maxAttempts = maxAttempts
         self.minDelta = minDelta
+        self.space = space
+        self.sampler = sampler
+        self.modelShare = modelShare
+        self.modelFailureLimit = modelFailureLimit
     }
 
     /// The edited file's full location.
@@ -63,7 +82,7 @@ public struct ArtifactSpec: Sendable, Equatable, Codable {
 
 /// Reads `artifact.yaml`.
 public enum ArtifactSpecLoader {
-    static let topKeys = ["file", "command", "metric", "direction", "timeoutSeconds", "baselineRepeats", "maxAttempts", "minDelta"]
+    static let topKeys = ["file", "command", "metric", "direction", "timeoutSeconds", "baselineRepeats", "maxAttempts", "minDelta", "space", "sampler", "modelShare", "modelFailureLimit"]
 
     /// Loads and checks the spec; the edited file must exist and lie inside the directory.
     public static func load(contentsOf url: URL) throws -> ArtifactSpec {
@@ -111,6 +130,19 @@ public enum ArtifactSpecLoader {
             timeoutSeconds: try top.optional("timeoutSeconds")?.double(in: 0.1...86_400) ?? 60,
             baselineRepeats: try top.optional("baselineRepeats")?.int(in: 1...100) ?? 3,
             maxAttempts: try top.optional("maxAttempts")?.int(in: 1...10_000) ?? 10,
-            minDelta: try top.optional("minDelta")?.double(in: 0...1e12) ?? 0)
+            minDelta: try top.optional("minDelta")?.double(in: 0...1e12) ?? 0,
+            space: try spaceField(top, file: file),
+            sampler: SearchSpace.Sampler(rawValue: try top.optional("sampler")?.oneOf(SearchSpace.Sampler.allCases.map(\.rawValue)) ?? "tpe") ?? .tpe,
+            modelShare: try top.optional("modelShare")?.double(in: 0...1),
+            modelFailureLimit: try top.optional("modelFailureLimit")?.int(in: 1...100) ?? 3)
+    }
+
+    /// `space:` is read only for a file whose format autoresearch can edit field by field.
+    private static func spaceField(_ top: ConfigMapping, file: String) throws -> SearchSpace? {
+        guard let node = top.optional("space") else { return nil }
+        guard StructuredFormat(fileName: file) != nil else {
+            throw node.error("applies only to .json, .yaml, .yml or .toml files, and \(file) is none of them", hint: "remove space:, or point file: at a structured config")
+        }
+        return try SearchSpaceLoader.parse(node)
     }
 }

@@ -8,6 +8,10 @@ public enum AttemptStatus: String, Sendable, Codable, Equatable {
     case discard
     /// The experiment failed, timed out, or printed no metric; the change was reverted.
     case crash
+    /// The edit does not parse as the artifact's format; no experiment ran.
+    case invalid
+    /// The model call failed or timed out (after the provider's retries); there was no edit.
+    case failed
 }
 
 /// One row of the attempts TSV.
@@ -17,12 +21,16 @@ public struct Attempt: Sendable, Codable, Equatable {
     public var metric: Double?
     public var status: AttemptStatus
     public var description: String
+    /// Who proposed the change (nil for baseline runs): the model, the declared space, or the
+    /// inferred space. The TSV carries the same label at the start of the description.
+    public var source: ProposalSource?
 
-    public init(number: Int, metric: Double?, status: AttemptStatus, description: String) {
+    public init(number: Int, metric: Double?, status: AttemptStatus, description: String, source: ProposalSource? = nil) {
         self.number = number
         self.metric = metric
         self.status = status
         self.description = description
+        self.source = source
     }
 
     /// The TSV line (tabs and newlines in the description are flattened to spaces).

@@ -25,15 +25,22 @@ public struct AutoresearchResult: Sendable, Equatable {
     public var commits: [String]
     /// `improve/<run>` when the artifact is in a git repository.
     public var branch: String?
+    /// Where model-free proposals came from: `declared (tpe)`, `declared (random)`,
+    /// `inferred`, or nil when the artifact is free text and every proposal is the model's.
+    public var space: String?
 }
 
 /// Errors that stop an autoresearch run before it can search.
 public enum AutoresearchError: Error, CustomStringConvertible, Equatable, Sendable {
     case unreadableFile(String)
     case baselineFailed(run: Int, reason: String)
+    /// The model failed this many attempts in a row (after the provider's own retries).
+    case providerDown(failures: Int, last: String)
 
     public var description: String {
         switch self {
+        case .providerDown(let failures, let last):
+            return "provider down: \(failures) model calls in a row failed (last: \(last)); raise modelFailureLimit in artifact.yaml or check the provider, then resume"
         case .unreadableFile(let path): return "cannot read the artifact file \(path) as UTF-8 text"
         case .baselineFailed(let run, let reason): return "baseline run \(run + 1) of the unchanged artifact failed: \(reason); fix the experiment before searching"
         }
@@ -64,11 +71,14 @@ public struct AutoresearchRunner: Sendable {
     public let historyShown: Int
     /// Told of every attempt as soon as it is logged (a long experiment is otherwise silent).
     public let onAttempt: (@Sendable (Attempt) -> Void)?
+    /// Seeds the model-free proposals (the run's seed, so a rerun draws the same ones).
+    public let seed: UInt64
 
     public init(
         spec: ArtifactSpec, model: ModelSpec, runID: String, logURL: URL, journal: (any StepJournal)? = nil, recordInGit: Bool = true,
-        historyShown: Int = 6, onAttempt: (@Sendable (Attempt) -> Void)? = nil
+        historyShown: Int = 6, seed: UInt64 = 0, onAttempt: (@Sendable (Attempt) -> Void)? = nil
     ) {
+        self.seed = seed
         self.spec = spec
         self.model = model
         self.runID = runID
@@ -114,27 +124,49 @@ public struct AutoresearchRunner: Sendable {
         let threshold = max(2 * noise, spec.minDelta)
 
         let git = recordInGit ? GitBranchRecorder.detect(directory: spec.directory, file: spec.file, run: runID) : nil
+        let format = StructuredFormat(fileName: spec.file)
+        let proposer = format.flatMap { format in
+            (try? format.parse(original)).map { _ in SpaceProposer(format: format, space: spec.space, sampler: spec.sampler, direction: spec.direction, seed: seed) }
+        }
         var incumbent = original
         var best = mean
         var commits: [String] = []
+        var tried: [(content: String, metric: Double?)] = [(original, mean)]
+        var failuresInARow = 0
         for number in 1...spec.maxAttempts {
-            let prompt = AutoresearchPrompt.build(spec: spec, content: incumbent, best: best, threshold: threshold, history: attempts.suffix(historyShown))
-            let response = try await client.complete(ChatRequest(model: model, messages: [.user(prompt)]))
-            let candidate: String
-            do {
-                candidate = try ArtifactEdit.newContent(from: response.text, current: incumbent)
-            } catch {
-                try record(Attempt(number: number, metric: nil, status: .discard, description: "no usable edit: \(error)"))
+            let fromSpace = proposer != nil && !Self.asksModel(attempt: number, share: spec.modelShare ?? (proposer == nil ? 1 : 0.25))
+            let proposal = try await propose(
+                attempt: number, fromSpace: fromSpace ? proposer : nil, incumbent: incumbent, best: best, threshold: threshold, history: attempts, tried: tried, client: client)
+            if let failure = proposal.failure {
+                failuresInARow += 1
+                try record(Attempt(number: number, metric: nil, status: .failed, description: "model call failed: \(failure)", source: proposal.source))
+                if failuresInARow >= spec.modelFailureLimit {
+                    throw AutoresearchError.providerDown(failures: failuresInARow, last: failure)
+                }
+                continue
+            }
+            if proposal.source == .model { failuresInARow = 0 }
+            guard let candidate = proposal.content else {
+                try record(Attempt(number: number, metric: nil, status: .discard, description: proposal.summary, source: proposal.source))
                 continue
             }
             guard candidate != incumbent else {
-                try record(Attempt(number: number, metric: nil, status: .discard, description: "the edit changes nothing"))
+                try record(Attempt(number: number, metric: nil, status: .discard, description: "the edit changes nothing", source: proposal.source))
                 continue
             }
-            let summary = Self.summary(of: response.text)
+            if let format {
+                do {
+                    _ = try format.parse(candidate)
+                } catch {
+                    try record(Attempt(number: number, metric: nil, status: .invalid, description: "\(error); no experiment run. \(proposal.summary)", source: proposal.source))
+                    continue
+                }
+            }
+            let summary = proposal.summary
             let outcome = try await experiment(content: candidate, name: "experiment/attempt-\(number)")
+            tried.append((candidate, outcome.metric))
             guard let metric = outcome.metric else {
-                try record(Attempt(number: number, metric: nil, status: .crash, description: "\(outcome.failure ?? "no metric"); reverted. \(summary)"))
+                try record(Attempt(number: number, metric: nil, status: .crash, description: "\(outcome.failure ?? "no metric"); reverted. \(summary)", source: proposal.source))
                 continue
             }
             if spec.direction.improves(metric, on: best, by: threshold) {
@@ -143,14 +175,15 @@ public struct AutoresearchRunner: Sendable {
                 if let git {
                     commits.append(try git.commit(content: candidate, message: "improve \(runID) attempt \(number): \(spec.metricName) \(metric)\n\n\(summary)"))
                 }
-                try record(Attempt(number: number, metric: metric, status: .keep, description: summary))
+                try record(Attempt(number: number, metric: metric, status: .keep, description: summary, source: proposal.source))
             } else {
-                try record(Attempt(number: number, metric: metric, status: .discard, description: "not better than \(best) by more than \(threshold). \(summary)"))
+                try record(Attempt(number: number, metric: metric, status: .discard, description: "not better than \(best) by more than \(threshold). \(summary)", source: proposal.source))
             }
         }
         return AutoresearchResult(
             attempts: attempts, baselineMetric: mean, noise: noise, threshold: threshold, bestMetric: best, bestContent: incumbent,
-            keptDiff: UnifiedDiff.make(old: original, new: incumbent, oldName: "a/\(spec.file)", newName: "b/\(spec.file)"), commits: commits, branch: git?.branch)
+            keptDiff: UnifiedDiff.make(old: original, new: incumbent, oldName: "a/\(spec.file)", newName: "b/\(spec.file)"), commits: commits, branch: git?.branch,
+            space: proposer.map { $0.space == nil ? "inferred" : "declared (\($0.sampler.rawValue))" })
     }
 
     /// Runs the experiment on `content` (or replays the journaled record).
@@ -165,6 +198,54 @@ public struct AutoresearchRunner: Sendable {
             "content": .string(ContentHash.sha256(content)), "timeoutSeconds": .number(spec.timeoutSeconds),
         ])
         return try await journal.step(.experiment, name: name, signature: signature, as: ExperimentRecord.self, body: body)
+    }
+
+    /// Whether attempt `attempt` asks the model: spread evenly, `share` of all attempts.
+    static func asksModel(attempt: Int, share: Double) -> Bool {
+        share >= 1 || (Double(attempt) * share).rounded(.down) > (Double(attempt - 1) * share).rounded(.down)
+    }
+
+    /// One attempt's proposal, journaled as `proposal/attempt-<n>`: drawn from the space when
+    /// `fromSpace` is given (falling back to the model when the space has nothing new), else
+    /// the model's edit. A model call that fails or times out is recorded, not thrown, so it
+    /// costs one attempt; errors that no retry can mend (policy, credentials) still throw.
+    private func propose(
+        attempt: Int, fromSpace: SpaceProposer?, incumbent: String, best: Double, threshold: Double, history: [Attempt], tried: [(content: String, metric: Double?)],
+        client: any ModelClient
+    ) async throws -> ArtifactProposal {
+        let spec = self.spec, model = self.model
+        let drawn = fromSpace?.propose(attempt: attempt, incumbent: incumbent, tried: tried)
+        let prompt = AutoresearchPrompt.build(spec: spec, content: incumbent, best: best, threshold: threshold, history: history.suffix(historyShown))
+        let body: @Sendable () async throws -> StepOutput<ArtifactProposal> = {
+            if let drawn { return StepOutput(drawn) }
+            return StepOutput(try await Self.modelProposal(prompt: prompt, model: model, incumbent: incumbent, client: client))
+        }
+        guard let journal else { return try await body().value }
+        let signature: JSONValue = [
+            "incumbent": .string(ContentHash.sha256(incumbent)), "tried": .number(Double(tried.count)),
+            "source": .string(drawn?.source.rawValue ?? ProposalSource.model.rawValue),
+        ]
+        return try await journal.step(.proposal, name: "proposal/attempt-\(attempt)", signature: signature, as: ArtifactProposal.self, body: body)
+    }
+
+    private static func modelProposal(prompt: String, model: ModelSpec, incumbent: String, client: any ModelClient) async throws -> ArtifactProposal {
+        let response: ChatResponse
+        do {
+            response = try await client.complete(ChatRequest(model: model, messages: [.user(prompt)]))
+        } catch let error as ModelError {
+            switch error {
+            case .timeout, .exhausted, .malformedResponse:
+                return ArtifactProposal(source: .model, content: nil, summary: "", failure: error.description)
+            default:
+                throw error
+            }
+        }
+        do {
+            let content = try ArtifactEdit.newContent(from: response.text, current: incumbent)
+            return ArtifactProposal(source: .model, content: content, summary: summary(of: response.text), failure: nil)
+        } catch {
+            return ArtifactProposal(source: .model, content: nil, summary: "no usable edit: \(error)", failure: nil)
+        }
     }
 
     static func runExperiment(spec: ArtifactSpec, content: String) async throws -> ExperimentRecord {

@@ -28,7 +28,8 @@ public struct ParetoFrontier: Sendable, Equatable {
             fronts.append(Set(scored.filter { $0.1 == best }.map(\.0)))
         }
         func mean(_ id: String) -> Double {
-            let values = scores[id]?.values.map { $0 } ?? []
+            // Sorted, so the sum (and the removal order it decides) is the same in every process.
+            let values = scores[id]?.values.sorted() ?? []
             return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
         }
         var alive = Set(ids.filter { id in fronts.contains { $0.contains(id) } })

@@ -66,6 +66,8 @@ public enum StopReason: Sendable, Codable, Equatable {
     case generatorsExhausted(reason: String)
     /// ``SearchOptions/maxIterations`` was reached.
     case maxIterations(Int)
+    /// Strategy evolution ran every generation it was asked for.
+    case generationsCompleted(Int)
 }
 
 extension StopReason: CustomStringConvertible {
@@ -82,6 +84,8 @@ extension StopReason: CustomStringConvertible {
             return "the generators had nothing more to propose: \(reason)"
         case .maxIterations(let count):
             return "the iteration limit of \(count) was reached"
+        case .generationsCompleted(let count):
+            return "all \(count) generations were run"
         }
     }
 }

@@ -18,8 +18,12 @@ public struct ScoredCandidate: Sendable, Codable, Equatable {
     public var id: String { candidate.id }
 
     /// Mean score over the items scored so far (0 when none).
+    ///
+    /// Summed in sorted order: a dictionary's order differs between processes, and a sum in
+    /// another order can differ in its last bit, which would let a resumed run rank ties
+    /// differently from the run it resumes.
     public var meanScore: Double {
-        results.isEmpty ? 0 : results.values.reduce(0) { $0 + $1.score } / Double(results.count)
+        results.isEmpty ? 0 : results.values.map(\.score).sorted().reduce(0, +) / Double(results.count)
     }
 }
 

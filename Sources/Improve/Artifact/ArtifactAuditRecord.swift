@@ -35,6 +35,9 @@ public struct ArtifactAuditRecord: SealableRecord {
     /// The git branch and commits of kept changes, when the artifact is in a repository.
     public var branch: String?
     public var commits: [String]
+    /// Where model-free proposals came from (`declared (tpe)`, `inferred`), nil when every
+    /// proposal was the model's; each attempt's ``Attempt/source`` says which made it.
+    public var space: String?
     public var modelsServed: [String]
     public var usage: Usage
     public var usedStubOrReplay: Bool
@@ -65,6 +68,7 @@ public struct ArtifactAuditRecord: SealableRecord {
         self.bestMetric = result.bestMetric
         self.branch = result.branch
         self.commits = result.commits
+        self.space = result.space
         self.modelsServed = modelsServed
         self.usage = usage
         self.usedStubOrReplay = usedStubOrReplay

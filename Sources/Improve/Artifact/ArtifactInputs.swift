@@ -71,9 +71,14 @@ private struct ArtifactSpecIdentity: Encodable {
     let direction: ArtifactSpec.Direction
     let timeoutSeconds, minDelta: Double
     let baselineRepeats, maxAttempts: Int
+    let space: SearchSpace?
+    let sampler: SearchSpace.Sampler
+    let modelShare: Double?
+    let modelFailureLimit: Int
 
     init(_ spec: ArtifactSpec) {
         (file, command, metric, direction) = (spec.file, spec.command, spec.metric, spec.direction)
         (timeoutSeconds, minDelta, baselineRepeats, maxAttempts) = (spec.timeoutSeconds, spec.minDelta, spec.baselineRepeats, spec.maxAttempts)
+        (space, sampler, modelShare, modelFailureLimit) = (spec.space, spec.sampler, spec.modelShare, spec.modelFailureLimit)
     }
 }

@@ -19,6 +19,7 @@ enum ArtifactReport {
             "| baseline | \(fmt(record.baselineMetric)) (noise \(fmt(record.noise)) over \(record.attempts.filter { $0.number == 0 }.count) runs) |",
             "| threshold | \(fmt(record.threshold)) = max(2 × noise, minDelta \(fmt(record.minDelta))) |",
             "| best | \(fmt(record.bestMetric)) |",
+            "| proposals | \(record.space.map { "the model, and the \($0) search space" } ?? "the model only (free-text file)") |",
             "| model calls | \(record.usage.inputTokens) in / \(record.usage.outputTokens) out tokens, models \(record.modelsServed.joined(separator: ", ")) |",
             "| written | \(writtenFile ?? "nothing (held)") |",
             "| attempts log | \(attemptsLog) |",

@@ -61,7 +61,7 @@ struct ArtifactRun {
             let total = inputs.spec.maxAttempts
             let runner = AutoresearchRunner(
                 spec: inputs.spec, model: inputs.profile.model, runID: run.id, logURL: directory.appendingPathComponent("attempts.tsv"), journal: journal,
-                onAttempt: { attempt in progress?(.artifactAttempt(attempt, of: total)) })
+                seed: seed, onAttempt: { attempt in progress?(.artifactAttempt(attempt, of: total)) })
             let result = try await runner.run(original: inputs.original, client: counting)
             let outcome = try write(result, runID: run.id, joined: joined, directory: directory, client: counting)
             try store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
@@ -86,23 +86,27 @@ struct ArtifactRun {
         let auditURL = directory.appendingPathComponent("audit.json")
         try AuditSigner.write(record, to: auditURL, key: options.auditKey)
         let reportURL = directory.appendingPathComponent("report.md")
-        let report = ArtifactReport.markdown(record, writtenFile: written?.path, attemptsLog: directory.appendingPathComponent("attempts.tsv").path, auditPath: auditURL.path)
-        try AtomicFile.write(Data(report.utf8), to: reportURL)
+        let attemptsLog = directory.appendingPathComponent("attempts.tsv").path
+        let report = ArtifactReport.markdown(record, writtenFile: written?.path, attemptsLog: attemptsLog, auditPath: auditURL.path)
+        let redactor = Redactor.fromEnvironment()
+        try AtomicFile.write(Data(redactor.redact(report).utf8), to: reportURL)
+        try ReportFiles.write(ReportModel(artifact: record, writtenFile: written?.path, attemptsLog: attemptsLog, auditPath: auditURL.path, markdownPath: reportURL.path), to: directory, redactor: redactor)
 
         let experiments = result.attempts.filter { $0.metric != nil || $0.status == .crash }.count
+        let modelCalls = result.attempts.filter { $0.source == .model }.count
         return ImproveOutcome(
             runID: runID, joinedExistingRun: joined, verdict: record.verdict, reasons: record.reasons,
             baselineSearchMean: result.baselineMetric, winnerSearchMean: result.bestMetric, baselineHoldoutMean: nil, winnerHoldoutMean: nil,
             winnerID: winnerHash, baselineID: originalHash, writtenProfile: written?.path, auditRecord: auditURL.path, report: reportURL.path,
             candidates: 1 + result.attempts.filter { $0.number > 0 && $0.status == .keep }.count,
             proposals: result.attempts.filter { $0.number > 0 }.count, metricCalls: experiments, usage: client.usage,
-            stopReason: "all \(inputs.spec.maxAttempts) attempts made",
+            stopReason: "all \(inputs.spec.maxAttempts) attempts made (\(modelCalls) by the model)",
             artifactMetric: "\(inputs.spec.file) via `\(inputs.spec.command)`, \(inputs.spec.direction == .minimise ? "lower" : "higher") is better")
     }
 
     private func runSpec(seed: UInt64) throws -> RunSpec {
         let hash = try inputs.contentHash()
-        let key = options.dedupeKey ?? ContentHash.sha256(Data("artifact|\(hash)|\(seed)".utf8))
+        let key = RunIdentity.windowed(options.dedupeKey ?? ContentHash.sha256(Data("artifact|\(hash)|\(seed)".utf8)), window: options.dedupeWindow)
         let config: JSONValue = [
             "profileDirectory": .string(inputs.directory.path), "surface": .string(SurfaceKind.artifact.rawValue),
             "generator": .string(Self.generatorName), "seed": .string(String(seed)), "inPlace": .bool(options.inPlace),

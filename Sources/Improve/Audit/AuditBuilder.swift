@@ -21,7 +21,7 @@ enum AuditBuilder {
         let reflection = doc.search.proposals.reduce(Usage.zero) { $0 + $1.reflectionUsage }
         let baselineUsage = usage(baselineResults)
         let holdoutUsage = usage(holdoutResults)
-        return AuditRecord(
+        var record = AuditRecord(
             runID: doc.runID, toolVersion: ImproveVersion.current, profileName: doc.inputs.profile.name,
             baselineHash: doc.inputs.profile.contentHash, winnerHash: doc.winner.map { _ in doc.winnerProfile.contentHash },
             diff: diff, candidates: candidates,
@@ -32,6 +32,8 @@ enum AuditBuilder {
             usage: PhaseUsage(baseline: baselineUsage, search: subtract(subtract(doc.search.spend.usage, reflection), baselineUsage), holdout: holdoutUsage, reflection: reflection),
             timings: doc.timings, usedStubOrReplay: doc.isStubOrReplay || allResults.contains { ["stub", "replay"].contains($0.trace?.source ?? "") },
             personas: doc.personas.isEmpty ? nil : doc.personas, excludedTrials: doc.holdout.excluded.trials > 0 ? doc.holdout.excluded : nil)
+        record.lineage = doc.lineage
+        return record
     }
 
     /// The first clause of a rejection reason, so the audit can count reasons by kind.

@@ -1,3 +1,4 @@
+import Generators
 import ImproveCore
 
 /// The audit record of one run (DESIGN §6): everything needed to see what was promoted, why,
@@ -36,6 +37,9 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     public var personas: [PersonaPassRates]?
     /// Holdout persona trials excluded from the pairs, and why (absent without holdout personas).
     public var excludedTrials: ExcludedTrials?
+    /// Every attempt of an evolution run: parents, generation, search score, cost and the
+    /// author's rationale (absent for `run`, so those records encode as before).
+    public var lineage: [LineageEntry]?
     /// Digest and signature; nil until ``AuditSigner/seal(_:key:)`` fills it.
     public var integrity: AuditIntegrity?
 

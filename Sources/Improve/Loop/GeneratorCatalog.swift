@@ -44,7 +44,14 @@ public enum GeneratorCatalog {
             guard !profile.skills.isEmpty else {
                 throw SurfaceError.invalidComponent(component: "skills", reason: "profile \(profile.name) has no skills to optimise; add skills/<name>/SKILL.md or a skills: list")
             }
-            return SkillOptimizer(model: reflectionModel, skills: profile.skills)
+            // The anchored-patch optimiser needs a capable reflection model; the model-free
+            // operators beside it improve skills on the embedded 135M model too.
+            return CompositeGenerator([
+                (SkillOptimizer(model: reflectionModel, skills: profile.skills), 2),
+                (SkillExamplesOperator(skills: profile.skills, userTemplate: profile.userTemplate), 2),
+                (SkillRuleFirstOperator(skills: profile.skills), 1),
+                (SkillSectionDropOperator(skills: profile.skills), 1),
+            ])
         case (_, _) where names.contains(name):
             throw SurfaceError.generatorDoesNotFit(generator: name, surface: surface)
         default:

@@ -79,6 +79,10 @@ public struct ImproveOptions: Sendable {
     public var inPlace: Bool
     /// HMAC key for the audit signature (from the environment; never stored).
     public var auditKey: Data?
+    /// A dedupe window bucket (such as `day:2026-11-30`), computed once by the caller from the
+    /// wall clock: added to the dedupe key, so the same inputs join within a window and start
+    /// a new run in the next one. Nil: the inputs alone name the run.
+    public var dedupeWindow: String? = nil
 
     public init(surface: SurfaceKind = .prompt, generator: String? = nil, budget: Budget? = nil, seed: UInt64? = nil, dedupeKey: String? = nil, workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)", outputDirectory: URL? = nil, inPlace: Bool = false, auditKey: Data? = nil) {
         self.surface = surface

@@ -32,4 +32,6 @@ public struct ImproveOutcome: Codable, Sendable {
     /// Holdout persona trials excluded from the gate's pairs because the simulator or the
     /// infrastructure failed (nil without holdout personas).
     public var excludedTrials: Int? = nil
+    /// For an `evolve` run: the generation table, the champion and the research tables.
+    public var evolution: EvolutionSummary? = nil
 }

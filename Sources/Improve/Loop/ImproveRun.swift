@@ -69,9 +69,9 @@ struct ImproveRun {
 
     private func runSpec(generatorName: String, budget: Budget, seed: UInt64) throws -> RunSpec {
         let policyHash = try ContentHash.of(inputs.policy)
-        let key = options.dedupeKey ?? RunIdentity.dedupeKey(
+        let key = RunIdentity.windowed(options.dedupeKey ?? RunIdentity.dedupeKey(
             profileHash: inputs.profile.contentHash, suiteHash: inputs.suiteHash, policyHash: policyHash,
-            surface: options.surface.rawValue, generator: generatorName, budget: budget, seed: seed)
+            surface: options.surface.rawValue, generator: generatorName, budget: budget, seed: seed), window: options.dedupeWindow)
         let config: JSONValue = [
             "profileDirectory": .string(inputs.profileFile.deletingLastPathComponent().path),
             "surface": .string(options.surface.rawValue), "generator": .string(generatorName),

@@ -16,4 +16,10 @@ public enum RunIdentity {
         ]
         return "auto:" + ((try? ContentHash.of(signature)) ?? profileHash)
     }
+
+    /// `key` scoped to a dedupe window bucket: unchanged when `window` is nil, so runs opened
+    /// without a window keep their ids.
+    public static func windowed(_ key: String, window: String?) -> String {
+        window.map { "\(key)|window:\($0)" } ?? key
+    }
 }

@@ -15,6 +15,8 @@ struct WriteBack {
     let seed: UInt64
     let budget: Budget
     let timings: [String: Double]
+    /// The lineage of an evolution run, recorded in its audit (nil for `run`).
+    var lineage: [LineageEntry]? = nil
 
     func write(search: SearchResult, holdout: HoldoutOutcome, surface: any Surface) throws -> ImproveOutcome {
         let directory = options.outputDirectory
@@ -39,12 +41,15 @@ struct WriteBack {
                 units: inputs.holdout, split: "holdout", baseline: holdout.allResults[holdout.baseline.id] ?? [], winner: winnerID.flatMap { holdout.allResults[$0] })
         let context = RunDocument(
             runID: runID, inputs: inputs, generator: generatorName, seed: seed, budget: budget, search: search, holdout: holdout,
-            winner: winner, winnerProfile: winnerProfile, writtenProfile: written?.path, isStubOrReplay: isStubOrReplay, timings: timings,
+            winner: winner, winnerProfile: winnerProfile, writtenProfile: written?.path, isStubOrReplay: isStubOrReplay, timings: timings, lineage: lineage,
             personas: personas)
         let auditURL = directory.appendingPathComponent("audit.json")
-        _ = try AuditSigner.write(AuditBuilder.record(context), to: auditURL, key: options.auditKey)
+        let audit = try AuditBuilder.record(context)
+        _ = try AuditSigner.write(audit, to: auditURL, key: options.auditKey)
         let reportURL = directory.appendingPathComponent("report.md")
-        try AtomicFile.write(Data(RunReport.markdown(context, auditPath: auditURL.path).utf8), to: reportURL)
+        let redactor = Redactor.fromEnvironment()
+        try AtomicFile.write(Data(redactor.redact(RunReport.markdown(context, auditPath: auditURL.path)).utf8), to: reportURL)
+        try ReportFiles.write(ReportModel(run: context, audit: audit, auditPath: auditURL.path, markdownPath: reportURL.path), to: directory, redactor: redactor)
 
         let holdoutResults = holdout.allResults.values.flatMap { $0 }
         let holdoutUsage = holdoutResults.reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
@@ -80,6 +85,7 @@ struct RunDocument {
     let isStubOrReplay: Bool
     /// Wall-clock seconds per phase, for people; never read by control flow.
     let timings: [String: Double]
+    var lineage: [LineageEntry]? = nil
     /// pass^k per persona for baseline and winner (empty for a suite without personas).
-    let personas: [PersonaPassRates]
+    var personas: [PersonaPassRates] = []
 }

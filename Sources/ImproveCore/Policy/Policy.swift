@@ -10,16 +10,22 @@ public struct Policy: Codable, Sendable, Equatable {
     public var budget: Budget
     public var gate: GateSettings
     public var search: SearchSettings
+    /// Settings of `evolve` (nil: the block is absent and `evolve` uses its defaults).
+    public var evolution: EvolutionSettings?
+    /// A spend ceiling over every run of the store in a rolling window (`spendCeiling:`);
+    /// enforced by `improve-cli` before each paid call. Nil when the policy sets none.
+    public var spendCeiling: SpendCeilingSetting? = nil
 
-    public init(allowedModels: AllowedModels, roles: [String: ModelSpec] = [:], budget: Budget = Budget(metricCalls: 300), gate: GateSettings = GateSettings(), search: SearchSettings = SearchSettings()) {
+    public init(allowedModels: AllowedModels, roles: [String: ModelSpec] = [:], budget: Budget = Budget(metricCalls: 300), gate: GateSettings = GateSettings(), search: SearchSettings = SearchSettings(), evolution: EvolutionSettings? = nil) {
         self.allowedModels = allowedModels
         self.roles = roles
         self.budget = budget
         self.gate = gate
         self.search = search
+        self.evolution = evolution
     }
 
-    /// The model for `role` (`reflection`, `judge`, `simulator`), or the task model.
+    /// The model for `role` (`reflection`, `judge`, `simulator`, `author`), or the task model.
     public func model(for role: String, task: ModelSpec) -> ModelSpec {
         roles[role] ?? task
     }

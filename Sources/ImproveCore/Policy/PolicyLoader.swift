@@ -2,8 +2,8 @@ import Foundation
 
 /// Reads and validates `policy.yaml`.
 public enum PolicyLoader {
-    static let topKeys = ["allowedModels", "roles", "budget", "gate", "search"]
-    static let roleNames = ["reflection", "judge", "simulator"]
+    static let topKeys = ["allowedModels", "roles", "budget", "gate", "search", "spendCeiling", "evolution"]
+    static let roleNames = ["reflection", "judge", "simulator", "author"]
     static let budgetKeys = ["metricCalls", "tokens", "cost"]
     static let gateKeys = ["minLift", "confidence", "minPairs", "maxOverfitGap", "maxDimensionRegression", "maxCostRatio", "maxLatencyRatio", "bootstrapResamples", "seed", "finalists", "maxExcludedFraction"]
     static let searchKeys = ["seed", "minibatchSize", "maxConsecutiveFailures", "maxComponentLength", "concurrency"]
@@ -70,6 +70,24 @@ public enum PolicyLoader {
             if let value = fields.optional("concurrency") { search.concurrency = try value.int(in: 1...256) }
             policy.search = search
         }
+        if let node = top.optional("spendCeiling") { policy.spendCeiling = try parseSpendCeiling(node) }
+        if let node = top.optional("evolution") { policy.evolution = try EvolutionSettingsLoader.parse(node) }
         return policy
+    }
+
+    /// `spendCeiling: {limit: 5usd | 200000tokens | 300calls, window: 24h}` (window default 24h).
+    static func parseSpendCeiling(_ node: ConfigNode) throws -> SpendCeilingSetting {
+        let fields = try node.mapping()
+        try fields.rejectUnknownKeys(["limit", "window"])
+        let limitNode = try fields.required("limit", hint: "write an amount and a unit: 5usd, 200000tokens or 300calls")
+        guard let ceiling = SpendCeiling(parsing: try limitNode.string()) else {
+            throw limitNode.error("is not a spend limit", hint: "write an amount and a unit: 5usd, 200000tokens or 300calls")
+        }
+        let windowNode = fields.optional("window")
+        let window = try windowNode?.string() ?? "24h"
+        guard let seconds = TimeSpan.seconds(window) else {
+            throw (windowNode ?? node).error("is not a duration", hint: "write a number and a unit: 90m, 24h, 7d")
+        }
+        return SpendCeilingSetting(ceiling: ceiling, window: window, windowSeconds: seconds)
     }
 }

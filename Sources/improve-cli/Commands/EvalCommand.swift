@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evals
 import Foundation
+import Improve
 import ImproveCore
 
 /// `improve-cli eval`: score a profile as it is, on one split of its suite and its personas.
@@ -35,6 +36,9 @@ struct EvalCommand: AsyncParsableCommand {
 
     @Option(help: "Also write the JSON report to this file (the input of `improve-cli gate`).")
     var out: String?
+
+    @Option(help: "Write report.md, report.html and report.json into this directory (default with --store: runs/<run-id>/ in the profile directory).")
+    var reportDir: String?
 
     @Flag(help: "Treat warnings about the inputs as errors, and exit 1 when any item failed for infrastructure reasons.")
     var strict = false
@@ -100,9 +104,14 @@ struct EvalCommand: AsyncParsableCommand {
             throw ExitStatus.error
         }
         progressLine.finish()
+        let reportDirectory = reportDir.map { URL(fileURLWithPath: $0) } ?? runID.map { bundle.directory.appendingPathComponent("runs").appendingPathComponent($0) }
+        let markdown = try reportDirectory.map { try EvalReportFiles.write(report, profileVersion: bundle.profile.version, runID: runID, to: $0) }
         if let runStore, let runID {
-            try runStore.finishRun(id: runID, state: .completed, result: ["mean": .number(report.overall?.value ?? 0), "items": .number(Double(report.items.count))], failure: nil)
+            var result: [String: JSONValue] = ["mean": .number(report.overall?.value ?? 0), "items": .number(Double(report.items.count))]
+            if let markdown { result["report"] = .string(markdown.path) }
+            try runStore.finishRun(id: runID, state: .completed, result: .object(result), failure: nil)
         }
+        if let markdown, !json { Terminal.note("report: \(ReportFiles.page(besideMarkdown: markdown.path).path)") }
         if let out {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

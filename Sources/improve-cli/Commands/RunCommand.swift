@@ -54,7 +54,11 @@ struct RunCommand: AsyncParsableCommand {
               improve-cli run Profiles/compressor                 (artifact.yaml: autoresearch)
               improve-cli run Profiles/sentiment --generator "external:python3 scripts/example-generator.py"
 
-            Exit codes: 0 shipped, 1 error, 2 policy violation, 3 held, 4 rejected, 5 interrupted.
+            One process per profile and store: a second `run` or `resume` of the same profile exits 7 naming the holder, or waits with --wait. The lock is released by the kernel when its holder dies, so a run killed with `kill -9` is taken over (and resumed) by the next one.
+
+            Unattended: on a pipe there is no progress display and one summary line; --json prints the outcome; --log-format json makes standard error one JSON object per line. --spend-ceiling bounds the spend of every run of the store over --spend-window; --metrics-file writes Prometheus text format. See "Running nightly" in the README.
+
+            Exit codes: 0 shipped, 1 error, 2 policy violation, 3 held, 4 rejected, 5 interrupted or stopped by the spend ceiling (resumable), 7 the profile is locked by another process.
             """)
 
     @Argument(help: "Profile directory holding profile.yaml, suite.yaml and policy.yaml.")
@@ -77,7 +81,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Explicit dedupe key (default: a hash of every input of the run).")
     var dedupeKey: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Join a run with the same inputs only within this UTC window: day, hour or none (always join).",
+        discussion: "With day, a cron entry firing twice in one night pays once, and the next night starts a new run even when nothing changed."))
+    var dedupeWindow: DedupeWindow = .none
+
     @OptionGroup var execution: ExecutionOptions
+
+    @OptionGroup(title: "Unattended runs") var operation: OperationOptions
 
     func validate() throws {
         if let budget, budget < 1 { throw ValidationError("--budget must be at least 1") }
@@ -88,7 +99,14 @@ struct RunCommand: AsyncParsableCommand {
         let surface = self.surface ?? (ArtifactInputs.isArtifactProfile(directory) ? .artifact : .prompt)
         var options = ImproveOptions(surface: surface, generator: generator, seed: seed, dedupeKey: dedupeKey, inPlace: execution.inPlace)
         if let budget { options.budget = Budget(metricCalls: budget) }
-        let status = await RunExecution(profileDirectory: profile, options: options, execution: execution).perform()
+        do {
+            // The window's bucket comes from the wall clock once, here, and enters the dedupe key as a value.
+            options.dedupeWindow = dedupeWindow.bucket(at: try WallClock.now())
+        } catch {
+            Terminal.error(String(describing: error))
+            throw ExitCode(ExitStatus.error.rawValue)
+        }
+        let status = await RunExecution(profileDirectory: profile, options: options, execution: execution, operation: operation).perform()
         throw ExitCode(status)
     }
 }
@@ -108,6 +126,8 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var execution: ExecutionOptions
 
+    @OptionGroup(title: "Unattended runs") var operation: OperationOptions
+
     func run() async throws {
         let record: RunRecord
         do {
@@ -118,6 +138,15 @@ struct ResumeCommand: AsyncParsableCommand {
             Terminal.error(String(describing: error))
             throw ExitCode(ExitStatus.error.rawValue)
         }
+        if record.spec.generator == EvolvePlan.generatorName {
+            let status: Int32
+            do {
+                status = try await EvolveExecution.resuming(record, execution: execution).perform()
+            } catch {
+                status = RunExecution.exitStatus(reporting: error)
+            }
+            throw ExitCode(status)
+        }
         let config = record.spec.config
         guard let directory = config["profileDirectory"]?.stringValue,
             let surface = config["surface"]?.stringValue.flatMap(SurfaceKind.init(rawValue:))
@@ -127,7 +156,9 @@ struct ResumeCommand: AsyncParsableCommand {
         }
         var options = ImproveOptions(surface: surface, generator: record.spec.generator, seed: record.spec.seed, dedupeKey: record.spec.dedupeKey, inPlace: config["inPlace"]?.boolValue ?? false)
         options.budget = try? config["budget"]?.decode(as: Budget.self)
-        let status = await RunExecution(profileDirectory: directory, options: options, execution: execution, expectedProfileHash: record.spec.profileHash).perform()
+        let status = await RunExecution(
+            profileDirectory: directory, options: options, execution: execution, operation: operation, expectedProfileHash: record.spec.profileHash
+        ).perform()
         throw ExitCode(status)
     }
 }

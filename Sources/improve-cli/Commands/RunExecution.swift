@@ -10,35 +10,101 @@ struct RunExecution {
     let profileDirectory: String
     var options: ImproveOptions
     let execution: ExecutionOptions
+    var operation = OperationOptions()
     var expectedProfileHash: String? = nil
 
+    /// Runs, then records the session and writes the metrics file, and returns the exit status.
     func perform() async -> Int32 {
-        let redactor = Redactor.fromEnvironment()
+        LogOutput.bootstrap(operation.logFormat)
+        let session = SessionRecord()
+        let status = await execute(session)
+        session.finish(status: status, metricsFile: operation.metricsFile)
+        return status
+    }
+
+    private func execute(_ session: SessionRecord) async -> Int32 {
         do {
+            // The wall clock is read once, here, for the start of the spend window (and once in
+            // `RunCommand` for the dedupe window's bucket); the run only ever sees the values.
+            let now = try WallClock.now()
             var options = self.options
             options.outputDirectory = execution.out.map { URL(fileURLWithPath: $0) }
             options.auditKey = AuditSigner.keyFromEnvironment()
+            let gate = SpendGate()
+            session.gate = gate
             let progress = ProgressLine(enabled: !execution.json)
             // Preflight before the store is even opened: a breach must leave no file behind.
-            let prepared = options.surface == .artifact ? try prepareArtifact(options) : try prepareProfile(options)
-            // A killed worker keeps its claims until their lease ends; a short lease makes a
-            // resumed run reclaim them sooner (the journal renews leases of live workers).
-            let lease = ProcessInfo.processInfo.environment["IMPROVE_STEP_LEASE_SECONDS"].flatMap(Double.init) ?? 30
-            let store = try SQLiteRunStore(path: execution.store, leaseDuration: lease)
+            let prepared = options.surface == .artifact ? try prepareArtifact(options, gate: gate) : try prepareProfile(options, gate: gate)
+            gate.configure(operation.spendCeiling(policy: prepared.policy.spendCeiling), now: now)
+
+            let lock = try await ProfileLock.acquire(profileDirectory: profileDirectory, storePath: execution.store, wait: operation.lockWait, now: Date.init)
+            session.profileLock = lock
+            Terminal.note("improving \(profileDirectory) (store \(execution.store))")
+            if let stale = lock.staleHolder {
+                Terminal.note("took over the lock of \(stale.profile) left by pid \(stale.pid) on \(stale.host) (run \(stale.runID ?? "not opened")), which is no longer running")
+            }
+            // Only the lock holder uses this id, so a successor after a kill -9 reclaims the dead
+            // holder's claimed steps at once rather than after their leases lapse.
+            options.workerID = lock.workerID
+            let store = try Self.openStore(execution)
+            session.store = store
+            gate.attach(store)
 
             let monitor = InterruptionMonitor()
+            let runOptions = options
             let task = Task {
-                try await prepared.start(store) { note in Self.show(note, on: progress) }
+                try await prepared.start(store, runOptions) { note in
+                    session.observe(note)
+                    Self.show(note, on: progress)
+                }
             }
             monitor.install { task.cancel() }
-            let outcome = try await task.value
+            gate.whenStopped { task.cancel() }
+            let outcome: ImproveOutcome
+            do {
+                outcome = try await task.value
+            } catch StoreError.cancelled(let runID) where gate.stopped != nil {
+                progress.finish()
+                let stop = gate.stopped.map(String.init(describing:)) ?? "spend ceiling reached"
+                // Name the stop in the store: `runs` and `show` say why the run is interrupted.
+                try? store.finishRun(id: runID, state: .interrupted, result: nil, failure: stop)
+                session.stopReason = stop
+                Terminal.error("\(stop); run \(runID) is resumable: run the same command again (or `improve-cli resume \(runID)`) once the window has room or with a higher --spend-ceiling")
+                return ExitStatus.interrupted.rawValue
+            }
             progress.finish()
-            try print(outcome)
+            session.stopReason = outcome.stopReason
+            try print(outcome, session: session)
             switch outcome.verdict {
             case .ship: return ExitStatus.shipped.rawValue
             case .hold: return ExitStatus.held.rawValue
             case .reject: return ExitStatus.rejected.rawValue
             }
+        } catch {
+            return Self.exitStatus(reporting: error) { runID in
+                session.runID = session.runID ?? runID
+                session.stopReason = "interrupted by a signal"
+            }
+        }
+    }
+
+    /// The store of `execution`, created if missing.
+    static func openStore(_ execution: ExecutionOptions) throws -> SQLiteRunStore {
+        // A killed worker keeps its claims until their lease ends; a short lease makes a
+        // resumed run reclaim them sooner (the journal renews leases of live workers).
+        let lease = ProcessInfo.processInfo.environment["IMPROVE_STEP_LEASE_SECONDS"].flatMap(Double.init) ?? 30
+        return try SQLiteRunStore(path: execution.store, leaseDuration: lease)
+    }
+
+    /// Prints `error` (redacted) and returns its exit code: the mapping every command that runs
+    /// a search shares (`run`, `resume`, `evolve`). `interrupted` hears the id of a run a signal stopped.
+    static func exitStatus(reporting error: any Error, interrupted: (String) -> Void = { _ in }) -> Int32 {
+        let redactor = Redactor.fromEnvironment()
+        do {
+            throw error
+        } catch let error as ProfileLock.Busy {
+            Terminal.error(error.description)
+            return ExitStatus.locked.rawValue
         } catch let error as PolicyViolation {
             Terminal.error(redactor.redact(error.description))
             return ExitStatus.policyViolation.rawValue
@@ -50,9 +116,12 @@ struct RunExecution {
             Terminal.error(redactor.redact(error.description))
             return ExitStatus.error.rawValue
         } catch let error as StoreError {
-            Terminal.note("")
+            if Terminal.stderrIsTTY { Terminal.note("") }
             Terminal.error(redactor.redact(error.description))
-            if case .cancelled = error { return ExitStatus.interrupted.rawValue }
+            if case .cancelled(let runID) = error {
+                interrupted(runID)
+                return ExitStatus.interrupted.rawValue
+            }
             return ExitStatus.error.rawValue
         } catch {
             Terminal.error(redactor.redact(String(describing: error)))
@@ -62,10 +131,11 @@ struct RunExecution {
 
     /// A run that passed preflight and only waits for its store.
     private struct PreparedRun {
-        var start: (_ store: SQLiteRunStore, _ progress: @escaping @Sendable (ImproveProgress) -> Void) async throws -> ImproveOutcome
+        var policy: Policy
+        var start: (_ store: SQLiteRunStore, _ options: ImproveOptions, _ progress: @escaping @Sendable (ImproveProgress) -> Void) async throws -> ImproveOutcome
     }
 
-    private func prepareProfile(_ options: ImproveOptions) throws -> PreparedRun {
+    private func prepareProfile(_ options: ImproveOptions, gate: SpendGate) throws -> PreparedRun {
         let bundle = try ProfileBundle.load(directory: URL(fileURLWithPath: profileDirectory))
         try InputWarnings.report(bundle.warnings, strict: execution.strict)
         if let expected = expectedProfileHash, expected != bundle.profile.contentHash {
@@ -79,14 +149,14 @@ struct RunExecution {
             for warning in plan.warnings { Terminal.note("warning: \(bundle.policyFile.path): gate: \(warning)") }
             throw InputWarnings.StrictRefusal(count: plan.warnings.count)
         }
-        let models = try ModelAccessFactory.make(
-            providersFile: bundle.providersFile, execution: execution, models: [bundle.profile.model] + bundle.policy.roles.values.sorted { $0.qualifiedName < $1.qualifiedName })
-        return PreparedRun { store, progress in
+        let models = gate.guarding(try ModelAccessFactory.make(
+            providersFile: bundle.providersFile, execution: execution, models: [bundle.profile.model] + bundle.policy.roles.values.sorted { $0.qualifiedName < $1.qualifiedName }))
+        return PreparedRun(policy: inputs.policy) { store, options, progress in
             try await improve(inputs, surface: options.surface, options: options, store: store, models: models, progress: progress)
         }
     }
 
-    private func prepareArtifact(_ options: ImproveOptions) throws -> PreparedRun {
+    private func prepareArtifact(_ options: ImproveOptions, gate: SpendGate) throws -> PreparedRun {
         let directory = URL(fileURLWithPath: profileDirectory)
         let inputs = try ArtifactInputs.load(directory: directory)
         if let expected = expectedProfileHash, expected != inputs.profile.contentHash {
@@ -94,17 +164,28 @@ struct RunExecution {
         }
         try inputs.preflight(options)
         let providers = directory.appendingPathComponent("providers.yaml")
-        let models = try ModelAccessFactory.make(providersFile: FileManager.default.fileExists(atPath: providers.path) ? providers : nil, execution: execution)
-        return PreparedRun { store, progress in
+        let models = gate.guarding(
+            try ModelAccessFactory.make(providersFile: FileManager.default.fileExists(atPath: providers.path) ? providers : nil, execution: execution))
+        return PreparedRun(policy: inputs.policy) { store, options, progress in
             try await improveArtifact(inputs, options: options, store: store, models: models, progress: progress)
         }
     }
 
-    private func print(_ outcome: ImproveOutcome) throws {
+    private func print(_ outcome: ImproveOutcome, session: SessionRecord) throws {
         if execution.json {
             try Terminal.printJSON(outcome)
             return
         }
+        guard Terminal.stdoutIsTTY else {
+            // A pipe, a file or cron mail: one line that says everything.
+            Swift.print(SummaryLine.text(outcome, paidCalls: session.gate?.paidCalls ?? 0))
+            return
+        }
+        Swift.print(Self.summary(outcome))
+    }
+
+    /// The outcome for people: verdict, reasons, figures and where the files are.
+    static func summary(_ outcome: ImproveOutcome) -> String {
         func pct(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
         var lines = [
             "run \(outcome.runID)\(outcome.joinedExistingRun ? " (joined an existing run with the same inputs)" : "")",
@@ -126,10 +207,12 @@ struct RunExecution {
         if let written = outcome.writtenProfile { lines.append("\(outcome.artifactMetric == nil ? "new profile" : "new version"): \(written)") }
         lines.append("audit:       \(outcome.auditRecord)")
         lines.append("report:      \(outcome.report)")
-        Swift.print(lines.joined(separator: "\n"))
+        let page = ReportFiles.page(besideMarkdown: outcome.report)
+        if FileManager.default.fileExists(atPath: page.path) { lines.append("html report: \(page.path)") }
+        return lines.joined(separator: "\n")
     }
 
-    private static func show(_ note: ImproveProgress, on line: ProgressLine) {
+    static func show(_ note: ImproveProgress, on line: ProgressLine) {
         switch note {
         case .joined(let runID):
             Terminal.note("joined run \(runID): it already finished; nothing is spent again")
@@ -148,7 +231,7 @@ struct RunExecution {
         case .holdout(let done, let total):
             line.update("holdout: \(done)/\(total) rollouts", fraction: nil)
         case .warning(let text):
-            Terminal.note("warning: \(text)")
+            LogOutput.logger.warning("\(text)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Improve
 import ImproveCore
 
 /// `improve-cli show <run-id>`: what one run did and spent.
@@ -18,7 +19,7 @@ struct ShowCommand: ParsableCommand {
     @Option(help: "How many of the latest events to show.")
     var events: Int = 10
 
-    @Flag(help: "Print JSON instead of text.")
+    @Flag(help: "Print the run's record as JSON (result and event payloads raw) instead of text.")
     var json = false
 
     func run() throws {
@@ -34,7 +35,10 @@ struct ShowCommand: ParsableCommand {
         print("  surface    \(run.spec.surface), generator \(run.spec.generator), seed \(run.spec.seed)")
         print("  created    \(StoreAccess.timestamp(run.createdAt)), updated \(StoreAccess.timestamp(run.updatedAt))")
         if let failure = run.failure { print("  failure    \(failure)") }
-        if let result = run.result { print("  result     \((try? CanonicalJSON.string(result)) ?? "?")") }
+        if let result = run.result {
+            print("\nresult")
+            for line in RunText.result(result) { print("  \(line)") }
+        }
 
         print("\nsteps")
         if summary.steps.isEmpty {
@@ -60,9 +64,10 @@ struct ShowCommand: ParsableCommand {
         print("\ncandidates \(summary.candidates), evaluations \(summary.evaluations)")
         if !summary.lastEvents.isEmpty {
             print("\nlast events")
+            let width = summary.lastEvents.map { String($0.sequence).count }.max() ?? 1
             for event in summary.lastEvents {
-                let payload = (try? CanonicalJSON.string(event.payload)) ?? "?"
-                print("  #\(event.sequence)  \(StoreAccess.timestamp(event.at))  \(event.kind)  \(payload)")
+                let number = "#\(event.sequence)".padding(toLength: width + 1, withPad: " ", startingAt: 0)
+                print("  \(number)  \(StoreAccess.timestamp(event.at))  \(RunText.event(kind: event.kind, payload: event.payload))")
             }
         }
     }

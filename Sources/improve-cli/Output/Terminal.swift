@@ -1,16 +1,22 @@
 import Foundation
+import Logging
 
 /// Human output on a terminal, silence (or JSON) for machines.
 enum Terminal {
     /// True when standard error is a terminal, so progress lines can be redrawn in place.
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
 
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    /// True when standard output is a terminal: otherwise output is for a pipe, a file or cron.
+    static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// An error line on standard error (a JSON record with `--log-format json`).
+    static func error(_ message: String, _ metadata: Logger.Metadata? = nil) {
+        LogOutput.logger.error("\(message)", metadata: metadata)
     }
 
-    static func note(_ message: String) {
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    /// A note on standard error (a JSON record with `--log-format json`).
+    static func note(_ message: String, _ metadata: Logger.Metadata? = nil) {
+        LogOutput.logger.info("\(message)", metadata: metadata)
     }
 
     /// Prints a value as pretty, key-sorted JSON on standard output.
@@ -23,34 +29,23 @@ enum Terminal {
     }
 }
 
-/// A single progress line on a TTY, redrawn in place; plain lines (at most one per 10%) elsewhere.
+/// A single progress line on a terminal, redrawn in place; nothing on a pipe or a file (cron
+/// mail and log files get the notes and the one summary line, not a stream of progress).
 final class ProgressLine: @unchecked Sendable {
     private let lock = NSLock()
     private let enabled: Bool
-    private let tty = Terminal.stderrIsTTY
-    private var lastDecile = -1
 
     init(enabled: Bool) {
-        self.enabled = enabled
+        self.enabled = enabled && Terminal.stderrIsTTY && LogOutput.format == .text
     }
 
     func update(_ text: String, fraction: Double?) {
         guard enabled else { return }
-        lock.withLock {
-            if tty {
-                FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8))
-            } else if let fraction {
-                let decile = Int(fraction * 10)
-                if decile > lastDecile {
-                    lastDecile = decile
-                    FileHandle.standardError.write(Data("\(text)\n".utf8))
-                }
-            }
-        }
+        lock.withLock { FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8)) }
     }
 
     func finish() {
-        guard enabled, tty else { return }
+        guard enabled else { return }
         lock.withLock { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

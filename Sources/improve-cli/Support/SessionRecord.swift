@@ -1,0 +1,69 @@
+import Foundation
+import Improve
+import ImproveCore
+
+/// What one process did to a run, gathered while it runs and written when it ends: a `session`
+/// event in the store (paid and replayed calls, exit status, stop reason, wall time), the
+/// profile lock released, and the metrics file rewritten.
+final class SessionRecord: @unchecked Sendable {
+    private let lock = NSLock()
+    private let started = ContinuousClock.now
+    private var _runID: String?
+    private var _finishedAlready = false
+    var gate: SpendGate?
+    var store: SQLiteRunStore?
+    var profileLock: ProfileLock?
+    var stopReason: String?
+
+    /// The run this process opened, joined or resumed, once known.
+    var runID: String? {
+        get { lock.withLock { _runID } }
+        set { lock.withLock { _runID = newValue } }
+    }
+
+    /// Follows the run's progress notes for its id (and names it in the lock's holder record).
+    func observe(_ note: ImproveProgress) {
+        let id: String?
+        switch note {
+        case .started(let runID, _, _), .startedArtifact(let runID, _, _): id = runID
+        case .joined(let runID):
+            id = runID
+            lock.withLock { _finishedAlready = true }
+        default: id = nil
+        }
+        guard let id, runID == nil else { return }
+        runID = id
+        profileLock?.note(runID: id)
+    }
+
+    /// Records the session, writes the metrics file and releases the lock.
+    func finish(status: Int32, metricsFile: String?) {
+        defer { profileLock?.release() }
+        guard let store else { return }
+        if let runID {
+            let paid = gate?.paidCalls ?? 0
+            // Every completed paid step of the run that this process did not pay for itself was
+            // answered from the journal, unless the run had already finished and was only joined.
+            let replayed = lock.withLock { _finishedAlready } ? 0 : max(0, ((try? store.paidSteps(runID: runID)) ?? 0) - paid)
+            let elapsed = ContinuousClock.now - started
+            let payload: JSONValue = [
+                "pid": .number(Double(ProcessInfo.processInfo.processIdentifier)), "exitStatus": .number(Double(status)),
+                "paidCalls": .number(Double(paid)), "replayedCalls": .number(Double(replayed)),
+                "durationSeconds": .number(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18),
+                "stopReason": stopReason.map(JSONValue.string) ?? .null,
+            ]
+            do {
+                try store.recordSession(runID: runID, payload)
+            } catch {
+                Terminal.error("could not record this session of run \(runID) in \(store.location): \(error)")
+            }
+        }
+        if let metricsFile {
+            do {
+                try MetricsFile.write(store: store, to: metricsFile)
+            } catch {
+                Terminal.error("could not write the metrics file \(metricsFile): \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Improve
+import ImproveCore
+
+/// Stands in front of every raw provider client of one process: it counts the calls actually
+/// sent (paid), and, with a ceiling, reads the store's ledger before each one.
+///
+/// Only calls the journal could not replay reach a raw client, so this sees exactly the paid
+/// calls. When the ledger shows the ceiling reached, the call does not start: the gate waits for
+/// the calls already in flight to finish (so they complete and are journaled, not cut short and
+/// paid twice), then cancels the run and throws `CancellationError`, which stops it at a step
+/// boundary exactly like Ctrl-C and leaves it resumable. Calls started together may overshoot the ceiling by at
+/// most the provider's concurrency.
+final class SpendGate: @unchecked Sendable {
+    /// Why the gate stopped the run.
+    struct Stop: Sendable, CustomStringConvertible {
+        var ceiling: String
+        var spent: String
+        var window: String
+        var description: String {
+            "spend ceiling reached: \(spent) of \(ceiling) spent by this store's runs in the last \(window); no new paid call was started"
+        }
+    }
+
+    private var store: SQLiteRunStore?
+    private var ceiling: SpendCeiling?
+    private var windowStart = Date.distantPast
+    private var windowText = ""
+    private let lock = NSLock()
+    private var paid = 0
+    private var inFlight = 0
+    private var stop: Stop?
+    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    private var onStop: (@Sendable () -> Void)?
+
+    /// Sets the ceiling (nil: count calls only). `now` was read once by the caller; the window's
+    /// start is fixed from it, never re-read from a clock here.
+    func configure(_ setting: SpendCeilingSetting?, now: Date) {
+        lock.withLock {
+            ceiling = setting?.ceiling
+            windowStart = now.addingTimeInterval(-(setting?.windowSeconds ?? 0))
+            windowText = setting?.window ?? ""
+        }
+    }
+
+    /// Called once the ceiling stops the run (after the calls in flight finished): cancels the run.
+    func whenStopped(_ action: @escaping @Sendable () -> Void) {
+        lock.withLock { onStop = action }
+    }
+
+    /// The store whose ledger the ceiling is checked against, once it is open (the gate is
+    /// made before the store, because preflight must not create a store file).
+    func attach(_ store: SQLiteRunStore) {
+        lock.withLock { self.store = store }
+    }
+
+    /// Calls this process sent to a provider.
+    var paidCalls: Int { lock.withLock { paid } }
+    /// Set once the ceiling stopped the run.
+    var stopped: Stop? { lock.withLock { stop } }
+
+    /// Every client `access` makes, behind this gate.
+    func guarding(_ access: ModelAccess) -> ModelAccess {
+        ModelAccess(isStubOrReplay: access.isStubOrReplay) { spec in self.guarding(try access.makeClient(spec)) }
+    }
+
+    /// `client` behind this gate.
+    func guarding(_ client: any ModelClient) -> any ModelClient {
+        GatedModelClient(inner: client, gate: self)
+    }
+
+    fileprivate func enter() async throws {
+        if try check() != nil {
+            await drained()
+            // Cancel the whole run, as Ctrl-C does, so no code path that tolerates a failed
+            // call (a discarded proposal, a persona turn) carries on without its answers.
+            lock.withLock { onStop }?()
+            throw CancellationError()
+        }
+    }
+
+    /// Registers the call as in flight unless the ceiling is reached; returns the stop otherwise.
+    private func check() throws -> Stop? {
+        if let stop = lock.withLock({ stop }) { return stop }
+        let (store, ceiling, windowStart, windowText) = lock.withLock { (self.store, self.ceiling, self.windowStart, self.windowText) }
+        if let ceiling, let store {
+            let totals = try store.ledgerTotals(since: windowStart)
+            if ceiling.isReached(by: totals) {
+                let reason = Stop(ceiling: ceiling.description, spent: ceiling.format(ceiling.spent(totals)), window: windowText)
+                return lock.withLock {
+                    if stop == nil { stop = reason }
+                    return stop
+                }
+            }
+        }
+        lock.withLock {
+            paid += 1
+            inFlight += 1
+        }
+        return nil
+    }
+
+    fileprivate func leave() {
+        let waiters: [CheckedContinuation<Void, Never>] = lock.withLock {
+            inFlight -= 1
+            guard inFlight == 0 else { return [] }
+            defer { drainWaiters = [] }
+            return drainWaiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    private func drained() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = lock.withLock {
+                if inFlight == 0 { return true }
+                drainWaiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+}
+
+/// A raw client behind a ``SpendGate``.
+private struct GatedModelClient: ModelClient {
+    let inner: any ModelClient
+    let gate: SpendGate
+
+    func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        try await gate.enter()
+        defer { gate.leave() }
+        return try await inner.complete(request)
+    }
+}
