@@ -108,9 +108,9 @@ struct EvolveRun {
         policy.evolution = plan.settings
         let surface = options.run.surface.rawValue
         let policyHash = try ContentHash.of(policy)
-        let key = options.run.dedupeKey ?? RunIdentity.dedupeKey(
+        let key = RunIdentity.windowed(options.run.dedupeKey ?? RunIdentity.dedupeKey(
             profileHash: inputs.profile.contentHash, suiteHash: inputs.suiteHash, policyHash: policyHash,
-            surface: surface, generator: EvolvePlan.generatorName, budget: plan.budget, seed: plan.seed)
+            surface: surface, generator: EvolvePlan.generatorName, budget: plan.budget, seed: plan.seed), window: options.run.dedupeWindow)
         let config: JSONValue = [
             "profileDirectory": .string(inputs.profileFile.deletingLastPathComponent().path),
             "surface": .string(surface), "generator": .string(EvolvePlan.generatorName),
