@@ -152,4 +152,7 @@ public protocol RunStore: Sendable {
     /// Marks the run finished (or interrupted) with its result or failure.
     func finishRun(id: String, state: RunState, result: JSONValue?, failure: String?) throws
     func summary(runID: String, lastEvents: Int) throws -> RunSummary
+    /// The run's candidates in the order they were recorded, with their mean search and holdout
+    /// scores; unknown ids are ``StoreError/unknownRun(id:store:)``.
+    func candidates(runID: String) throws -> [CandidateSummary]
 }
