@@ -16,7 +16,7 @@ enum CandidateLines {
             if entry.id == winnerID { status += ", winner" }
             rows.append([
                 String(entry.id.prefix(12)), entry.candidate.generator.isEmpty ? "–" : entry.candidate.generator, parents.isEmpty ? "–" : parents,
-                score, status, preview(entry.candidate.rationale),
+                score, status, entry.candidate.rationale.isEmpty ? "–" : RunText.preview(entry.candidate.rationale, limit: 60),
             ])
         }
         return StoreAccess.table(rows)
@@ -42,11 +42,5 @@ enum CandidateLines {
             }
         }
         return fates
-    }
-
-    private static func preview(_ text: String, limit: Int = 60) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        if flat.isEmpty { return "–" }
-        return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
     }
 }
