@@ -47,6 +47,26 @@ struct ReflectiveGeneratorTests {
         #expect(prompt.contains("Keep the placeholders {{input}}"))
     }
 
+    @Test("a reflection request the provider refuses (a prompt over the context window) is one failed proposal; other errors still end the run")
+    func refusedRequest() async throws {
+        let parent = Fixtures.scored(["systemPrompt": "Old.", "userTemplate": "{{input}}"], scores: [0])
+        var rng = SeededRandom(seed: 1)
+        let tooLong = ScriptedModelClient { _ in
+            throw ModelError.badRequest(provider: "local", status: 400, detail: "This model's maximum context length is 2048 tokens.")
+        }
+        let proposal = try await ReflectiveGenerator(model: Fixtures.model).propose(Fixtures.context(parent: parent), model: tooLong, rng: &rng)
+        guard case .nothing(let reason) = proposal else {
+            Issue.record("expected a failed proposal, got \(proposal)")
+            return
+        }
+        #expect(reason.contains("maximum context length"))
+        let locked = ScriptedModelClient { _ in throw ModelError.unauthorized(provider: "local", status: 401, detail: "bad key") }
+        await #expect(throws: ModelError.self) {
+            var rng = SeededRandom(seed: 1)
+            _ = try await ReflectiveGenerator(model: Fixtures.model).propose(Fixtures.context(parent: parent), model: locked, rng: &rng)
+        }
+    }
+
     @Test("the adopted text replaces only the asked component")
     func adoption() async throws {
         let parent = Fixtures.scored(["systemPrompt": "Old.", "userTemplate": "{{input}}"], scores: [0])

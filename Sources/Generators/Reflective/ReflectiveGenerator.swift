@@ -21,7 +21,18 @@ public struct ReflectiveGenerator: CandidateGenerator {
             return .nothing(reason: "the parent has no component \(context.component)")
         }
         let prompt = ReflectionPrompt.build(for: context)
-        let response = try await client.complete(ChatRequest(model: model, messages: [.user(prompt)]))
+        let response: ChatResponse
+        do {
+            response = try await client.complete(ChatRequest(model: model, messages: [.user(prompt)]))
+        } catch let error as ModelError {
+            // A request the provider refuses as malformed — most often a prompt over a small
+            // model's context window, when the minibatch carries long dialogue transcripts —
+            // says nothing about the parent. It is one failed proposal; the next iteration draws
+            // another minibatch. Every other error (policy, credentials, a provider that is down)
+            // still ends the run.
+            guard case .badRequest(_, let status, let detail) = error else { throw error }
+            return .nothing(reason: "the provider refused the reflection request (HTTP \(status): \(detail.prefix(200)))")
+        }
         if response.wasTruncated {
             return .nothing(reason: "the reflection reply was cut off (finish reason \(response.finishReason)); not adopted")
         }
