@@ -37,7 +37,7 @@ struct SearchLoop {
     mutating func run() async throws -> SearchResult {
         let stop = try await loop()
         try await engine.checkpoint?(.stopped(stop, spend: spend))
-        return SearchResult(pool: pool, ranking: pool.rankedByValidation(), proposals: proposals, spend: spend, stop: stop, split: split)
+        return SearchResult(pool: pool, ranking: pool.rankedByValidation(tieBreak: searchMeans()), proposals: proposals, spend: spend, stop: stop, split: split)
     }
 
     private mutating func loop() async throws -> StopReason {
@@ -73,9 +73,61 @@ struct SearchLoop {
         case stop(StopReason)
     }
 
+    /// One iteration: `parallelProposals` proposals drawn one after another (parent,
+    /// minibatch and generator draws stay serial, so the random streams advance in the same
+    /// order whatever happens later), their children evaluated concurrently, and the
+    /// outcomes applied in draw order. Nothing a child's evaluation returns is used before
+    /// every evaluation of its batch has finished, so completion order cannot change the
+    /// result. With one proposal per iteration this is GEPA's loop unchanged.
     private mutating func iterate(_ iteration: Int) async throws -> IterationOutcome {
+        let width = max(1, engine.settings.parallelProposals)
+        var pending: [PendingChild] = []
+        var failed = 0
+        var stop: StopReason?
+        for _ in 0..<width {
+            switch try await draft(iteration) {
+            case .children(let children): pending += children
+            case .failed(let count): failed += count
+            case .stop(let reason): stop = reason
+            }
+            if stop != nil { break }
+        }
+        // Serially, each child is screened after the previous one was judged (so it sees
+        // that rejection); in parallel a batch is screened together.
+        let batches = width == 1 ? pending.map { [$0] } : (pending.isEmpty ? [] : [pending])
+        var anyAccepted = false
+        for batch in batches {
+            let outcome = try await evaluate(batch)
+            anyAccepted = anyAccepted || outcome.accepted
+            failed += outcome.failed
+            if let reason = outcome.stop {
+                return .stop(reason)
+            }
+        }
+        if let stop { return .stop(stop) }
+        return anyAccepted ? .accepted : .failed(failed)
+    }
+
+    /// A child waiting to be screened and evaluated, with the proposal it came from.
+    private struct PendingChild {
+        var record: ProposalRecord
+        let child: Candidate
+        let parent: ScoredCandidate
+        let minibatch: [EvalItem]
+    }
+
+    private enum DraftOutcome {
+        case children([PendingChild])
+        case failed(Int)
+        case stop(StopReason)
+    }
+
+    /// Picks a parent and a minibatch, scores the parent on it and asks the generator.
+    private mutating func draft(_ iteration: Int) async throws -> DraftOutcome {
         let random = RandomStates(selection: selectionRNG.state, minibatch: minibatchRNG.state, generator: generatorRNG.state)
-        let frontier = ParetoFrontier(scores: pool.reduce(into: [:]) { $0[$1.id] = $1.results.mapValues(\.score) }, items: split.validation.map(\.id))
+        let frontier = ParetoFrontier(
+            scores: pool.reduce(into: [:]) { $0[$1.id] = $1.results.mapValues(\.score) }, items: split.validation.map(\.id),
+            tieBreak: searchMeans())
         let parentID = frontier.sample(using: &selectionRNG) ?? pool[0].id
         let parent = pool.first { $0.id == parentID } ?? pool[0]
         let minibatch = nextMinibatch()
@@ -126,9 +178,7 @@ struct SearchLoop {
                 try await log(record, accepted: nil)
                 return .failed(1)
             }
-            var failed = 0
-            var anyAccepted = false
-            for (index, child) in children.enumerated() {
+            return .children(children.enumerated().map { index, child in
                 var childRecord = record
                 if index > 0 {
                     // Shared costs were charged to the first child's line.
@@ -136,19 +186,72 @@ struct SearchLoop {
                     childRecord.reflectionUsage = .zero
                     childRecord.evaluationUsage = .zero
                 }
-                switch try await consider(child, parent: parent, minibatch: minibatch, record: childRecord) {
-                case .accepted: anyAccepted = true
-                case .failed(let count): failed += count
-                case .stop(let reason): return .stop(reason)
-                }
-            }
-            return anyAccepted ? .accepted : .failed(failed)
+                return PendingChild(record: childRecord, child: child, parent: parent, minibatch: minibatch)
+            })
         }
     }
 
-    /// Screens, scores and accepts or rejects one child.
-    private mutating func consider(_ child: Candidate, parent: ScoredCandidate, minibatch: [EvalItem], record: ProposalRecord) async throws -> IterationOutcome {
-        var record = record
+    /// A screened child whose baselines are scored and whose evaluation is paid for.
+    private struct ReadyChild {
+        var record: ProposalRecord
+        let child: Candidate
+        let parent: ScoredCandidate
+        let minibatch: [EvalItem]
+        let baselineSum: Double
+        let profile: AgentProfile
+    }
+
+    /// What evaluating one ready child returned (applied later, in order).
+    private struct ChildRuns: Sendable {
+        let minibatch: [ItemResult]
+        let validation: [ItemResult]?
+    }
+
+    private enum Prepared {
+        case ready(ReadyChild)
+        case done(ProposalRecord, IterationOutcome)
+    }
+
+    /// Screens, prices and evaluates a batch of children, then judges them in order.
+    private mutating func evaluate(_ batch: [PendingChild]) async throws -> (accepted: Bool, failed: Int, stop: StopReason?) {
+        var prepared: [Prepared] = []
+        var reserved = 0
+        for pending in batch {
+            let step = try await prepare(pending, reserved: &reserved)
+            prepared.append(step)
+            if case .done(_, .stop) = step { break }
+        }
+        let ready = prepared.compactMap { step -> ReadyChild? in
+            if case .ready(let child) = step { return child }
+            return nil
+        }
+        let runs = try await evaluateConcurrently(ready)
+        var accepted = false
+        var failed = 0
+        var readyIndex = 0
+        for step in prepared {
+            switch step {
+            case .done(let record, let outcome):
+                try await log(record, accepted: nil)
+                switch outcome {
+                case .stop(let reason): return (accepted, failed, reason)
+                case .failed(let count): failed += count
+                case .accepted: accepted = true
+                }
+            case .ready(let child):
+                if try await judge(child, runs: runs[readyIndex]) { accepted = true } else { failed += 1 }
+                readyIndex += 1
+            }
+        }
+        return (accepted, failed, nil)
+    }
+
+    /// Screens one child, scores its baselines on the minibatch and reserves the budget its
+    /// evaluation may need (minibatch plus validation, so an accepted child is always fully
+    /// scored).
+    private mutating func prepare(_ pending: PendingChild, reserved: inout Int) async throws -> Prepared {
+        var record = pending.record
+        let child = pending.child, parent = pending.parent, minibatch = pending.minibatch
         record.generator = child.generator
         record.rationale = child.rationale
         record.child = child.id
@@ -158,21 +261,19 @@ struct SearchLoop {
         if let problem = screen.problem(with: child, parent: parent.candidate, seen: seen, rejected: rejected) {
             remember(child, parent: parent.candidate, reason: problem)
             record.reason = "rejected before scoring: \(problem)"
-            try await log(record, accepted: nil)
-            return .failed(1)
+            return .done(record, .failed(1))
         }
 
         // Acceptance compares against every parent still in the pool (a merge has two), so
-        // their minibatch scores are needed too; validation is reserved up front so an
-        // accepted child is always fully scored.
+        // their minibatch scores are needed too.
         let named = child.parents.compactMap { id in pool.first { $0.id == id } }
         let baselines = named.isEmpty ? [parent] : named
         let needed = baselines.reduce(0) { $0 + cost($1.candidate, on: minibatch) } + cost(child, on: unique(minibatch + split.validation))
-        guard spend.allows(needed, within: engine.budget) else {
+        guard spend.allows(reserved + needed, within: engine.budget) else {
             record.reason = "stopped: the budget cannot pay for scoring this child"
-            try await log(record, accepted: nil)
-            return .stop(budgetStop(needed: needed))
+            return .done(record, .stop(budgetStop(needed: needed)))
         }
+        let profile = try engine.surface.apply(child.components, to: engine.base)
         seen.insert(child.id)
         var baselineSum = -Double.infinity
         for baseline in baselines {
@@ -181,52 +282,108 @@ struct SearchLoop {
             record.evaluationUsage = record.evaluationUsage + run.usage
             baselineSum = max(baselineSum, run.results.reduce(0) { $0 + $1.score })
         }
-        let childRun = try await score(child, on: minibatch)
-        record.metricCalls += childRun.paid
-        record.evaluationUsage = record.evaluationUsage + childRun.usage
-        record.childScores = childRun.results.map(\.score)
-        let childSum = record.childScores.reduce(0, +)
+        reserved += cost(child, on: unique(minibatch + split.validation))
+        return .ready(ReadyChild(record: record, child: child, parent: parent, minibatch: minibatch, baselineSum: baselineSum, profile: profile))
+    }
 
-        guard childSum > baselineSum else {
+    /// Runs every ready child's minibatch (and, when it beats its baselines there, its
+    /// validation) at once. Children are new candidates, so no two share a pair and none
+    /// has a pair in the cache; results come back indexed, in the order given.
+    private func evaluateConcurrently(_ ready: [ReadyChild]) async throws -> [ChildRuns] {
+        let evaluator = rolloutEvaluator
+        let validation = split.validation
+        let jobs = ready.map { (profile: $0.profile, minibatch: $0.minibatch, baselineSum: $0.baselineSum) }
+        if jobs.count == 1, let job = jobs.first {
+            return [try await Self.evaluateChild(job.profile, minibatch: job.minibatch, validation: validation, beating: job.baselineSum, evaluator: evaluator)]
+        }
+        return try await withThrowingTaskGroup(of: (Int, ChildRuns).self) { group in
+            for (index, job) in jobs.enumerated() {
+                group.addTask {
+                    (index, try await Self.evaluateChild(job.profile, minibatch: job.minibatch, validation: validation, beating: job.baselineSum, evaluator: evaluator))
+                }
+            }
+            var byIndex: [Int: ChildRuns] = [:]
+            for try await (index, runs) in group { byIndex[index] = runs }
+            return jobs.indices.compactMap { byIndex[$0] }
+        }
+    }
+
+    private static func evaluateChild(_ profile: AgentProfile, minibatch: [EvalItem], validation: [EvalItem], beating baselineSum: Double, evaluator: RolloutMean) async throws -> ChildRuns {
+        let onMinibatch = try await evaluator.evaluate(profile, on: minibatch)
+        guard onMinibatch.reduce(0, { $0 + $1.score }) > baselineSum else { return ChildRuns(minibatch: onMinibatch, validation: nil) }
+        let ids = Set(minibatch.map(\.id))
+        let rest = validation.filter { !ids.contains($0.id) }
+        let onValidation = rest.isEmpty ? [] : try await evaluator.evaluate(profile, on: rest)
+        return ChildRuns(minibatch: onMinibatch, validation: onValidation)
+    }
+
+    /// Applies one child's runs: charges them, then accepts it into the pool or rejects it.
+    private mutating func judge(_ ready: ReadyChild, runs: ChildRuns) async throws -> Bool {
+        var record = ready.record
+        let child = ready.child
+        let minibatchRun = charge(child, runs.minibatch)
+        record.metricCalls += minibatchRun.paid
+        record.evaluationUsage = record.evaluationUsage + minibatchRun.usage
+        record.childScores = runs.minibatch.map(\.score)
+        let childSum = record.childScores.reduce(0, +)
+        let baselineSum = ready.baselineSum
+
+        guard let validationRuns = runs.validation else {
             let reason = "minibatch sum \(format(childSum)) did not beat \(format(baselineSum))"
-            remember(child, parent: parent.candidate, reason: reason)
+            remember(child, parent: ready.parent.candidate, reason: reason)
             record.reason = "rejected: \(reason)"
             try await log(record, accepted: nil)
-            return .failed(1)
+            return false
         }
-        let validation = try await score(child, on: split.validation)
-        record.metricCalls += validation.paid
-        record.evaluationUsage = record.evaluationUsage + validation.usage
-        let scored = ScoredCandidate(candidate: child, results: validation.results.byID)
+        let validationRun = charge(child, validationRuns)
+        record.metricCalls += validationRun.paid
+        record.evaluationUsage = record.evaluationUsage + validationRun.usage
+        let scored = ScoredCandidate(candidate: child, results: cache.results(candidate: child.id, on: split.validation).byID)
         pool.append(scored)
         record.accepted = true
         record.reason = "accepted: minibatch sum \(format(childSum)) > \(format(baselineSum)); validation mean \(format(scored.meanScore))"
         try await log(record, accepted: scored)
-        return .accepted
+        return true
     }
 
     // MARK: - Scoring and budget
 
-    /// Metric calls scoring `candidate` on `items` would cost now (cached pairs are free).
+    /// Metric calls scoring `candidate` on `items` would cost now (cached pairs are free;
+    /// every rollout of a pair is a call).
     private func cost(_ candidate: Candidate, on items: [EvalItem]) -> Int {
-        cache.missing(candidate: candidate.id, in: items).count
+        cache.missing(candidate: candidate.id, in: items).count * rolloutEvaluator.rollouts
+    }
+
+    private var rolloutEvaluator: RolloutMean {
+        RolloutMean(evaluator: engine.evaluator, rollouts: max(1, engine.settings.rollouts))
     }
 
     private mutating func score(_ candidate: Candidate, on items: [EvalItem]) async throws -> (results: [ItemResult], paid: Int, usage: Usage) {
         let missing = cache.missing(candidate: candidate.id, in: items)
-        var usage = Usage.zero
+        var paid: (paid: Int, usage: Usage) = (0, .zero)
         if !missing.isEmpty {
             let profile = try engine.surface.apply(candidate.components, to: engine.base)
-            let results = try await engine.evaluator.evaluate(profile, on: missing)
-            guard results.map(\.itemID) == missing.map(\.id) else {
-                throw SearchError.evaluatorMismatch(expected: missing.map(\.id), got: results.map(\.itemID))
-            }
-            cache.store(candidate: candidate.id, results)
-            usage = results.reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
-            spend.metricCalls += missing.count
-            spend.usage = spend.usage + usage
+            paid = charge(candidate, try await rolloutEvaluator.evaluate(profile, on: missing))
         }
-        return (cache.results(candidate: candidate.id, on: items), missing.count, usage)
+        return (cache.results(candidate: candidate.id, on: items), paid.paid, paid.usage)
+    }
+
+    /// Stores fresh results of `candidate` and charges them to the run.
+    private mutating func charge(_ candidate: Candidate, _ results: [ItemResult]) -> (paid: Int, usage: Usage) {
+        cache.store(candidate: candidate.id, results)
+        let usage = results.reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
+        let paid = results.count * rolloutEvaluator.rollouts
+        spend.metricCalls += paid
+        spend.usage = spend.usage + usage
+        return (paid, usage)
+    }
+
+    /// Each pool member's mean over every pair it has scored (the tie-break of ranking and
+    /// of the frontier when validation means are equal).
+    private func searchMeans() -> [String: Double] {
+        pool.reduce(into: [:]) { means, member in
+            means[member.id] = cache.meanOverScoredPairs(candidate: member.id)
+        }
     }
 
     private func budgetStop(needed: Int) -> StopReason {
