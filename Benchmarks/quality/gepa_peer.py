@@ -11,6 +11,7 @@ system prompt with its DefaultAdapter (user message = the raw input, as the seed
 """
 import argparse
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -49,13 +50,15 @@ def load(profile_dir):
         "max_tokens": int(scalar(profile, "maxTokens") or 64),
         "temperature": float(scalar(profile, "temperature") or 0),
         "labels": labels,
+        "minibatch": int(scalar((profile_dir / "policy.yaml").read_text(), "minibatchSize") or 4),
         "search": [i for i in items if not is_holdout(i["id"])],
         "holdout": [i for i in items if is_holdout(i["id"])],
     }
 
 
 def normalise(text):
-    return " " + " ".join(re.sub(r"[^a-z0-9/]+", " ", text.lower()).split()) + " "
+    # As improve's TextNormal: every non-alphanumeric character is a space.
+    return " " + " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split()) + " "
 
 
 def label_score(labels, expected, output):
@@ -124,7 +127,8 @@ def main():
     started = time.monotonic()
     result = gepa.optimize(
         seed_candidate={"system_prompt": spec["system"]}, trainset=trainset, valset=valset, adapter=adapter,
-        reflection_lm=reflection_lm, max_metric_calls=args.budget, seed=args.seed, display_progress_bar=False)
+        reflection_lm=reflection_lm, max_metric_calls=args.budget, seed=args.seed, display_progress_bar=False,
+        reflection_minibatch_size=spec["minibatch"])
     search_seconds = time.monotonic() - started
     best = result.best_candidate["system_prompt"]
     search_calls = calls["task"]
@@ -140,12 +144,12 @@ def main():
     val_scores = getattr(result, "val_aggregate_scores", None) or []
     best_index = getattr(result, "best_idx", 0)
     print(json.dumps({
-        "tool": "gepa", "gepaVersion": getattr(gepa, "__version__", "unknown"),
+        "tool": "gepa", "gepaVersion": importlib.metadata.version("gepa"),
         "seedSearchMean": val_scores[0] if val_scores else None,
         "winnerSearchMean": val_scores[best_index] if val_scores else None,
         "baselineHoldoutMean": baseline_holdout,
         "winnerHoldoutMean": baseline_holdout if best == spec["system"] else mean_on(best, spec["holdout"]),
-        "candidates": len(getattr(result, "candidates", []) or []),
+        "candidates": getattr(result, "num_candidates", None),
         "metricCalls": search_calls, "tokens": tokens["task"] + tokens["reflection"],
         "searchSeconds": round(search_seconds, 1), "winnerPrompt": best,
     }))
