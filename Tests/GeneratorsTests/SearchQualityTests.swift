@@ -43,6 +43,28 @@ struct SearchQualityTests {
         #expect(changedComponents(best.candidate, from: with.pool[0].candidate) == ["systemPrompt", "userTemplate"])
     }
 
+    @Test("the stack starts from every operator's best edit and walks outwards through pairs not yet tried")
+    func stackOrder() async throws {
+        #expect(StackedOperators.rankCombinations([2, 3]) == [[0, 0], [0, 1], [1, 0], [0, 2], [1, 1], [1, 2]])
+        let seed = Fixtures.scored(["systemPrompt": "Classify the sentiment.", "userTemplate": "{{input}}"], scores: [0])
+        var rng = SeededRandom(seed: 1)
+        var seen: Set<String> = []
+        var stacks: [Candidate] = []
+        for _ in 0..<3 {
+            let proposal = try await StackedOperators().propose(Fixtures.context(parent: seed, seen: seen), model: Fixtures.exclaimingModel(), rng: &rng)
+            guard case .candidates(let children) = proposal, let child = children.first else {
+                Issue.record("expected a stack, got \(proposal)")
+                return
+            }
+            #expect(changedComponents(child, from: seed.candidate) == ["systemPrompt", "userTemplate"])
+            stacks.append(child)
+            seen.insert(child.id)
+        }
+        #expect(Set(stacks.map(\.id)).count == 3)
+        #expect(stacks[0].components["systemPrompt"] == "Classify the sentiment. Answer with exactly one word: negative or positive.")
+        #expect(stacks[0].components["userTemplate"] == "Text: {{input}}\nSentiment:")
+    }
+
     @Test("merge fires on a small pool whose frontier collapsed to one candidate")
     func mergeOnCollapsedFrontier() async throws {
         let seed = Fixtures.scored(["systemPrompt": "a", "userTemplate": "{{input}}"], scores: [0, 0])

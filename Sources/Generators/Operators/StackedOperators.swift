@@ -1,52 +1,81 @@
 import ImproveCore
 
-/// Applies several model-free operators to the parent in one child, each on top of the
-/// previous one's edit, so a gain that needs two components changed together is one
-/// proposal away.
+/// Applies several model-free operators to the parent in one child, one edit from each, so
+/// a gain that needs two components changed together is one proposal away.
 ///
 /// Acceptance is strict (a child must beat its parent on a minibatch), so when a small
 /// model only answers with a label once it is both told the labels (system prompt) and
 /// cued to answer (user template), each single edit ties its parent at 0 and is rejected,
 /// and a merge never gets the two accepted halves it needs. That is the AG News failure
-/// of issue 10: the hand-made prompt built from exactly these two edits scored ~0.20 on
-/// unseen items while every single-edit child scored 0. The stack is proposed only when
-/// at least two components change; a single change is the member operator's own job.
+/// of issue 10. Each member's edits are listed best first; combinations are tried in order
+/// of the sum of their ranks, so the first stack is every member's best edit and later
+/// calls walk outwards through the pairs not yet proposed. A stack is proposed only when
+/// every member changes a different component; a single change is the member's own job.
 public struct StackedOperators: CandidateGenerator {
     public let name = "operator-stack"
     public let members: [any CandidateGenerator]
+    /// Edits listed per member (the operators have a handful each).
+    static let editsPerMember = 6
 
     public init(_ members: [any CandidateGenerator] = [FormatConstraintOperator(), CompletionTemplateOperator()]) {
         self.members = members
     }
 
     public func propose(_ context: ProposalContext, model: any ModelClient, rng: inout SeededRandom) async throws -> Proposal {
-        // Members see a context without the run's memory: each would otherwise skip its
-        // best edit once that edit was tried (and tied at 0) alone, and the combination,
-        // which is what is new here, would never be proposed.
-        var current = context
-        current.rejected = []
-        current.seenCandidateIDs = []
-        var rationales: [String] = []
-        var exhausted = 0
+        var edits: [[Candidate]] = []
         for member in members {
-            switch try await member.propose(current, model: model, rng: &rng) {
-            case .candidates(let children):
-                guard let child = children.first else { continue }
-                rationales.append("\(member.name): \(child.rationale)")
-                current.parent = ScoredCandidate(candidate: child, results: [:])
-            case .nothing:
-                continue
-            case .exhausted:
-                exhausted += 1
+            edits.append(try await options(of: member, for: context, model: model, rng: &rng))
+        }
+        let usable = edits.filter { !$0.isEmpty }
+        guard usable.count >= 2 else {
+            return .nothing(reason: "fewer than two operators have an edit for this parent; the single operators cover that")
+        }
+        for ranks in Self.rankCombinations(usable.map(\.count)) {
+            let picked = zip(usable, ranks).map { $0[$1] }
+            var components = context.parent.candidate.components
+            var changed = Set<String>()
+            var clash = false
+            for edit in picked {
+                for name in changedComponents(edit, from: context.parent.candidate) {
+                    if !changed.insert(name).inserted { clash = true }
+                    components[name] = edit.components[name]
+                }
             }
+            let id = Candidate(components: components, generator: name).id
+            guard !clash, !context.seenCandidateIDs.contains(id) else { continue }
+            let rationale = picked.map { "\($0.generator): \($0.rationale)" }.joined(separator: "; ")
+            return .candidates([Candidate(components: components, parents: [context.parent.id], generator: name, rationale: rationale)])
         }
-        if exhausted == members.count { return .exhausted(reason: "no member operator applies to this surface or suite") }
-        let components = current.parent.candidate.components
-        guard changedComponents(current.parent.candidate, from: context.parent.candidate).count >= 2 else {
-            return .nothing(reason: "fewer than two components would change; the single operators cover that")
+        return .nothing(reason: "every stack of these operators' edits was already tried on this parent")
+    }
+
+    /// A member's edits of the parent, best first. The member sees a context without the
+    /// run's memory (it would otherwise skip its best edit once that edit was tried, and
+    /// tied at 0, alone) and is asked again with each edit it gave marked as seen.
+    private func options(of member: any CandidateGenerator, for context: ProposalContext, model: any ModelClient, rng: inout SeededRandom) async throws -> [Candidate] {
+        var asked = context
+        asked.rejected = []
+        asked.seenCandidateIDs = [context.parent.id]
+        var found: [Candidate] = []
+        while found.count < Self.editsPerMember {
+            guard case .candidates(let children) = try await member.propose(asked, model: model, rng: &rng), let child = children.first,
+                  !found.contains(where: { $0.id == child.id }) else { break }
+            found.append(child)
+            asked.seenCandidateIDs.insert(child.id)
         }
-        let id = Candidate(components: components, generator: name).id
-        guard !context.seenCandidateIDs.contains(id) else { return .nothing(reason: "this stack was already tried on this parent") }
-        return .candidates([Candidate(components: components, parents: [context.parent.id], generator: name, rationale: rationales.joined(separator: "; "))])
+        return found
+    }
+
+    /// Every choice of one rank per list (list sizes `counts`), ordered by the sum of ranks,
+    /// then lexicographically: (0,0), (0,1), (1,0), (0,2), (1,1), ...
+    static func rankCombinations(_ counts: [Int]) -> [[Int]] {
+        var all: [[Int]] = [[]]
+        for count in counts {
+            all = all.flatMap { prefix in (0..<count).map { prefix + [$0] } }
+        }
+        return all.sorted { a, b in
+            let (sa, sb) = (a.reduce(0, +), b.reduce(0, +))
+            return sa != sb ? sa < sb : a.lexicographicallyPrecedes(b)
+        }
     }
 }
