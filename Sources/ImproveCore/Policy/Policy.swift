@@ -84,7 +84,9 @@ public struct SearchSettings: Codable, Sendable, Equatable {
     public var rollouts: Int = 1
     /// Proposals drawn per iteration and evaluated concurrently (1: one at a time, GEPA's
     /// loop). Their outcomes are applied in draw order, so the result does not depend on
-    /// which evaluation finishes first.
+    /// which evaluation finishes first. Metric calls are reserved for every child of a batch
+    /// before any starts, so the metric-call budget is never exceeded; token and cost limits
+    /// are checked before each batch, so a batch may run past them by its own usage.
     public var parallelProposals: Int = 1
 
     public init(seed: UInt64 = 1, minibatchSize: Int = 4, maxConsecutiveFailures: Int = 12, maxComponentLength: Int = 4000, concurrency: Int = 4, rollouts: Int = 1, parallelProposals: Int = 1) {
