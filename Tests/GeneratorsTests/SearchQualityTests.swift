@@ -62,7 +62,8 @@ struct SearchQualityTests {
         }
         #expect(Set(stacks.map(\.id)).count == 3)
         #expect(stacks[0].components["systemPrompt"] == "Classify the sentiment. Answer with exactly one word: negative or positive.")
-        #expect(stacks[0].components["userTemplate"] == "Text: {{input}}\nSentiment:")
+        // The cue that names the labels comes first (see StackedOperators.labelsFirst).
+        #expect(stacks[0].components["userTemplate"] == "Text: {{input}}\nAnswer (negative or positive):")
     }
 
     @Test("merge fires on a small pool whose frontier collapsed to one candidate")

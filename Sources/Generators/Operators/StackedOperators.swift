@@ -24,7 +24,8 @@ public struct StackedOperators: CandidateGenerator {
     public func propose(_ context: ProposalContext, model: any ModelClient, rng: inout SeededRandom) async throws -> Proposal {
         var edits: [[Candidate]] = []
         for member in members {
-            edits.append(try await options(of: member, for: context, model: model, rng: &rng))
+            let found = try await options(of: member, for: context, model: model, rng: &rng)
+            edits.append(Self.labelsFirst(found, parent: context.parent.candidate, labels: LabelSet(context.search)?.labels ?? []))
         }
         let usable = edits.filter { !$0.isEmpty }
         guard usable.count >= 2 else {
@@ -64,6 +65,23 @@ public struct StackedOperators: CandidateGenerator {
             asked.seenCandidateIDs.insert(child.id)
         }
         return found
+    }
+
+    /// The edits whose changed text names every label first, otherwise in the member's order.
+    ///
+    /// Measured on Profiles/news-topic (SmolLM2-135M, 16 search items each): the seed plus
+    /// the format constraint with the cue "Answer (Business, Sci/Tech, Sports or World):"
+    /// scored 0.19, while the same constraint with a plain "Answer:" cue scored 0 (12 items),
+    /// the labelled cue alone 0, and the second format sentence with "Answer:" 0. A stack
+    /// exists to make the model answer with a label, so the edits that put the labels in
+    /// front of it are tried first.
+    static func labelsFirst(_ edits: [Candidate], parent: Candidate, labels: [String]) -> [Candidate] {
+        guard !labels.isEmpty else { return edits }
+        func namesLabels(_ edit: Candidate) -> Bool {
+            let text = changedComponents(edit, from: parent).compactMap { edit.components[$0] }.joined(separator: "\n")
+            return labels.allSatisfy { text.contains($0) }
+        }
+        return edits.filter(namesLabels) + edits.filter { !namesLabels($0) }
     }
 
     /// Every choice of one rank per list (list sizes `counts`), ordered by the sum of ranks,
