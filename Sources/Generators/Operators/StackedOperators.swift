@@ -69,9 +69,9 @@ public struct StackedOperators: CandidateGenerator {
 
     /// The edits whose changed text names every label first, otherwise in the member's order.
     ///
-    /// Measured on Profiles/news-topic (SmolLM2-135M, 16 search items each): the seed plus
-    /// the format constraint with the cue "Answer (Business, Sci/Tech, Sports or World):"
-    /// scored 0.19, while the same constraint with a plain "Answer:" cue scored 0 (12 items),
+    /// Measured on Profiles/news-topic (SmolLM2-135M, 12–16 items per prompt, a rough signal):
+    /// the seed plus the format constraint with the cue "Answer (Business, Sci/Tech, Sports or
+    /// World):" scored 0.19, while the same constraint with a plain "Answer:" cue scored 0,
     /// the labelled cue alone 0, and the second format sentence with "Answer:" 0. A stack
     /// exists to make the model answer with a label, so the edits that put the labels in
     /// front of it are tried first.
