@@ -85,6 +85,8 @@ def main():
     if spec["template"] != "{{input}}":
         sys.exit("gepa_peer: GEPA's DefaultAdapter sends the raw input; the seed userTemplate must be \"{{input}}\"")
 
+    # The price table ships with litellm; do not let it fetch one over the network.
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     import gepa
     import litellm
     from gepa.adapters.default_adapter.default_adapter import DefaultAdapter, EvaluationResult
