@@ -10,6 +10,7 @@ system prompt with its DefaultAdapter (user message = the raw input, as the seed
 "{{input}}" does). Prints one JSON object on stdout.
 """
 import argparse
+import contextlib
 import hashlib
 import importlib.metadata
 import json
@@ -127,13 +128,13 @@ def main():
 
     adapter = DefaultAdapter(model=task_lm, evaluator=evaluator)
     started = time.monotonic()
-    result = gepa.optimize(
-        seed_candidate={"system_prompt": spec["system"]}, trainset=trainset, valset=valset, adapter=adapter,
-        reflection_lm=reflection_lm, max_metric_calls=args.budget, seed=args.seed, display_progress_bar=False,
-        reflection_minibatch_size=spec["minibatch"])
+    # GEPA logs its iterations on stdout; keep stdout for the one JSON line.
+    with contextlib.redirect_stdout(sys.stderr):
+        result = run_gepa(gepa, spec, trainset, valset, adapter, reflection_lm, args)
     search_seconds = time.monotonic() - started
     best = result.best_candidate["system_prompt"]
     search_calls = calls["task"]
+    search_tokens = tokens["task"] + tokens["reflection"]
 
     def mean_on(system, items):
         scores = []
@@ -152,9 +153,17 @@ def main():
         "baselineHoldoutMean": baseline_holdout,
         "winnerHoldoutMean": baseline_holdout if best == spec["system"] else mean_on(best, spec["holdout"]),
         "candidates": getattr(result, "num_candidates", None),
-        "metricCalls": search_calls, "tokens": tokens["task"] + tokens["reflection"],
+        "metricCalls": search_calls, "gepaMetricCalls": getattr(result, "total_metric_calls", None),
+        "tokens": search_tokens,
         "searchSeconds": round(search_seconds, 1), "winnerPrompt": best,
     }))
+
+
+def run_gepa(gepa, spec, trainset, valset, adapter, reflection_lm, args):
+    return gepa.optimize(
+        seed_candidate={"system_prompt": spec["system"]}, trainset=trainset, valset=valset, adapter=adapter,
+        reflection_lm=reflection_lm, max_metric_calls=args.budget, seed=args.seed, display_progress_bar=False,
+        reflection_minibatch_size=spec["minibatch"])
 
 
 if __name__ == "__main__":

@@ -62,8 +62,14 @@ struct SearchQualityTests {
         }
         #expect(Set(stacks.map(\.id)).count == 3)
         #expect(stacks[0].components["systemPrompt"] == "Classify the sentiment. Answer with exactly one word: negative or positive.")
-        // The cue that names the labels comes first (see StackedOperators.labelsFirst).
-        #expect(stacks[0].components["userTemplate"] == "Text: {{input}}\nAnswer (negative or positive):")
+        // Two labels: the member's own order (the task-noun cue first).
+        #expect(stacks[0].components["userTemplate"] == "Text: {{input}}\nSentiment:")
+        // More than two: the edits that name every label come first.
+        let parent = Candidate(components: ["userTemplate": "{{input}}"], generator: "seed")
+        let plain = Candidate(components: ["userTemplate": "Text: {{input}}\nAnswer:"], generator: "t")
+        let labelled = Candidate(components: ["userTemplate": "Text: {{input}}\nAnswer (A, B or C):"], generator: "t")
+        #expect(StackedOperators.labelsFirst([plain, labelled], parent: parent, labels: ["A", "B", "C"]).map(\.id) == [labelled.id, plain.id])
+        #expect(StackedOperators.labelsFirst([plain, labelled], parent: parent, labels: ["A", "B"]).map(\.id) == [plain.id, labelled.id])
     }
 
     @Test("merge fires on a small pool whose frontier collapsed to one candidate")
