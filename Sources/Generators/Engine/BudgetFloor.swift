@@ -13,7 +13,9 @@ public struct BudgetFloor: Sendable, Codable, Equatable {
     /// Proposals below which the run is warned about (a "few" proposals).
     public static let wanted = 3
 
+    /// The metric-call budget checked.
     public var budgetMetricCalls: Int
+    /// Items in the validation pool (every accepted child is scored on all of them).
     public var validationItems: Int
     /// Metric calls of the baseline's validation pass.
     public var baselineCost: Int

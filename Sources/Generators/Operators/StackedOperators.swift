@@ -13,10 +13,13 @@ import ImproveCore
 /// every member changes a different component; a single change is the member's own job.
 public struct StackedOperators: CandidateGenerator {
     public let name = "operator-stack"
+    /// The operators stacked, each expected to edit its own component.
     public let members: [any CandidateGenerator]
     /// Edits listed per member (the operators have a handful each).
     static let editsPerMember = 6
 
+    /// By default the label-set format constraint (system prompt) and the completion-style
+    /// template (user template).
     public init(_ members: [any CandidateGenerator] = [FormatConstraintOperator(), CompletionTemplateOperator()]) {
         self.members = members
     }
