@@ -72,7 +72,7 @@ import Testing
             environment: ScorerEnvironment(judge: judge, judgeModel: taskModel))
         let results = try await evaluator.evaluate(profile(), personas: [card])
         #expect(results[0].passed == true)
-        #expect(results[0].dimensions == ["completed": 1, "checks": 1, "judge": 0.9])
+        #expect(results[0].dimensions == ["persona": 1, "persona.completed": 1, "persona.checks": 1, "persona.judge": 0.9])
         #expect(results[1].passed == false)
         #expect(results[1].feedback.contains("had not finished after 2 agent replies"))
         let summary = try #require(PersonaEvaluator.summarise(results, personas: [card]).first)
@@ -86,7 +86,7 @@ import Testing
         let evaluator = PersonaEvaluator(dialogue: dialogue(simulator: simulator, agent: rude), settings: SimulationSettings(trials: 1))
         let result = try #require(try await evaluator.evaluate(profile(), personas: [persona]).first)
         #expect(result.passed == false)
-        #expect(result.dimensions["checks"] == 0)
+        #expect(result.dimensions["persona.checks"] == 0)
         #expect(result.feedback.contains("must not say: \"no refund\""))
     }
 }

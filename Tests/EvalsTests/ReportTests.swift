@@ -36,7 +36,7 @@ import Testing
             ItemResult(itemID: "c", score: 0, feedback: "The model call failed", error: "timeout"),
         ]
         let suite = Suite(name: "s", file: "/tmp/suite.yaml", items: [], scorers: [], split: SplitPlan())
-        let report = EvalReport(items: items, profile: profile(), suite: suite, split: "holdout", wallTimeSeconds: 1.5)
+        let report = try EvalReport(items: items, profile: profile(), suite: suite, split: "holdout", wallTimeSeconds: 1.5)
         let data = try JSONEncoder().encode(report)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object["items"] is [Any])
@@ -122,8 +122,11 @@ import Testing
         let report = try await session.run(clients: { _ in client })
         let holdout = bundle.suite.splitItems().holdout.map(\.id)
         #expect(Array(report.items.prefix(holdout.count).map(\.itemID)) == holdout)
-        #expect(report.items.count == holdout.count + 2 * bundle.suite.personas.count)
-        #expect(report.personas.count == bundle.suite.personas.count)
+        // Personas are split like items: a holdout eval runs only the holdout personas.
+        let holdoutPersonas = bundle.suite.splitPersonas().holdout.map(\.id)
+        #expect(!holdoutPersonas.isEmpty && holdoutPersonas.count < bundle.suite.personas.count)
+        #expect(report.items.count == holdout.count + 2 * holdoutPersonas.count)
+        #expect(report.personas.map(\.personaID) == holdoutPersonas)
         #expect(report.infraErrors == 0)
         #expect(report.split == "holdout")
     }

@@ -49,7 +49,7 @@ private struct ReorderingClient: ModelClient {
         #expect(results[1].error?.contains("connection reset") == true)
         #expect(results[1].score == 0)
         #expect(results[1].passed == nil)
-        let report = EvalReport(items: results, profile: profile(), suite: Suite(name: "s", file: "/tmp/s.yaml", items: items, scorers: scorers, split: SplitPlan()), split: "all", wallTimeSeconds: 0)
+        let report = try EvalReport(items: results, profile: profile(), suite: Suite(name: "s", file: "/tmp/s.yaml", items: items, scorers: scorers, split: SplitPlan()), split: "all", wallTimeSeconds: 0)
         #expect(report.infraErrors == 1)
         #expect(report.passRate?.n == 2)
         #expect(report.overall?.value == 1)

@@ -98,7 +98,7 @@ import Testing
         let error = try fixture.error("items:\n  - id: a\n    input: x\n  - id: b\n    input: y\n\(scorers)split:\n  holdout: [a]\n  search: [a, b]\n")
         #expect(error.problem.contains("both"))
         let unknown = try fixture.error("items:\n  - id: a\n    input: x\n\(scorers)split:\n  holdout: [zz]\n")
-        #expect(unknown.problem.contains("unknown item id \"zz\""))
+        #expect(unknown.problem.contains("unknown item or persona id \"zz\""))
     }
 
     @Test func personasAndSimulationSettingsLoad() throws {
@@ -126,5 +126,27 @@ import Testing
         #expect(suite.personas[0].scriptedTurns == ["hello"])
         let missingGoal = try fixture.error("items:\n  - id: a\n    input: x\n\(scorers)personas:\n  - id: p\n    description: d\n")
         #expect(missingGoal.field == "personas[0].goal")
+    }
+
+    @Test func theSuiteHashCoversPersonasAndSimulation() throws {
+        let text = """
+            personas:
+              - id: p1
+                description: A user.
+                goal: reset the password.
+            simulation:
+              trials: 2
+            split:
+              holdout: [p1]
+            """
+        let directory = URL(fileURLWithPath: "/tmp")
+        let base = try SuiteLoader.parse(text, file: "suite.yaml", directory: directory)
+        // A suite of personas alone needs no items; explicit split lists name persona ids.
+        #expect(base.items.isEmpty && base.splitPersonas().holdout.map(\.id) == ["p1"])
+        let goal = try SuiteLoader.parse(text.replacingOccurrences(of: "reset the password", with: "cancel"), file: "suite.yaml", directory: directory)
+        let trials = try SuiteLoader.parse(text.replacingOccurrences(of: "trials: 2", with: "trials: 3"), file: "suite.yaml", directory: directory)
+        let hashes = try [base, goal, trials].map { try $0.contentHash() }
+        #expect(Set(hashes).count == 3)
+        #expect(hashes.allSatisfy { $0.count == 64 })
     }
 }

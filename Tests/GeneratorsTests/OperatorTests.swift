@@ -84,6 +84,20 @@ struct OperatorTests {
         #expect(!labels.contains(firstLabel))
     }
 
+    @Test("demonstrations first add an item the parent got wrong, whatever the seed")
+    func demonstrationsPreferFailedItems() async throws {
+        // Facts, not labels: every expected value differs, so label balance cannot choose.
+        let facts = (0..<8).map { EvalItem(id: "faq-\($0)", input: "question \($0)", expected: "fact \($0)") }
+        let parent = ScoredCandidate(
+            candidate: Candidate(components: ["systemPrompt": "Answer the question.", "userTemplate": "{{input}}"], generator: "test"),
+            results: Dictionary(uniqueKeysWithValues: facts.map { ($0.id, ItemResult(itemID: $0.id, score: $0.id == "faq-5" ? 0 : 1)) }))
+        for seed in UInt64(1)...8 {
+            let added = try #require(try await child(DemonstrationGenerator(), Fixtures.context(parent: parent, items: facts, minibatch: ["faq-0"]), seed: seed))
+            let demos = DemonstrationBlock(parsing: added.components["systemPrompt"] ?? "").demos
+            #expect(demos == ["question 5\nAnswer: fact 5"], "seed \(seed) added \(demos)")
+        }
+    }
+
     @Test("the composite falls through members with nothing to offer and is exhausted only when all are")
     func composite() async throws {
         let constrained = Fixtures.scored(["systemPrompt": "Classify. Answer with exactly one word: negative or positive.", "userTemplate": "{{input}}"], scores: [0])

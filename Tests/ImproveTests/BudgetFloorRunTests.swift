@@ -18,7 +18,7 @@ import Testing
     @Test func aBudgetTooSmallForThreeProposalsWarnsAndTheOutcomeCarriesTheFigures() async throws {
         let directory = try Fixtures.copyOfProfile("sentiment")
         let bundle = try ProfileBundle.load(directory: directory)
-        let inputs = ImproveInputs(bundle: bundle)
+        let inputs = try ImproveInputs(bundle: bundle)
         // The profile's own budget (300) pays for several proposals: no floor.
         #expect(try ImprovePlan(inputs, options: ImproveOptions()).budgetFloor == nil)
 

@@ -33,7 +33,7 @@ import Testing
         let store = try SQLiteRunStore(path: directory.appendingPathComponent("store.sqlite").path)
         let key = Data("audit-key-for-tests".utf8)
         let outcome = try await improve(
-            ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(auditKey: key),
+            try ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(auditKey: key),
             store: store, models: ModelAccess(isStubOrReplay: true) { _ in model })
 
         #expect(outcome.verdict == .ship)
@@ -59,7 +59,7 @@ import Testing
         let model = ScriptedModelClient { _ in "I could not say." }
         let store = try SQLiteRunStore(path: directory.appendingPathComponent("store.sqlite").path)
         let outcome = try await improve(
-            ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
+            try ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
             store: store, models: ModelAccess(isStubOrReplay: true) { _ in model })
 
         #expect(outcome.verdict == .hold)
@@ -91,7 +91,7 @@ import Testing
         }
         let store = try SQLiteRunStore(path: directory.appendingPathComponent("store.sqlite").path)
         let outcome = try await improve(
-            ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
+            try ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
             store: store, models: ModelAccess(isStubOrReplay: true) { _ in model })
 
         #expect(outcome.verdict == .reject)
@@ -112,7 +112,7 @@ import Testing
 
         await #expect(throws: PolicyViolation.self) {
             try await improve(
-                ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
+                try ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
                 store: store, models: ModelAccess { _ in model })
         }
         #expect(model.callCount == 0)
@@ -126,12 +126,12 @@ import Testing
         let model = Self.formatSensitiveModel(labels: Self.labels(of: bundle))
         let storePath = directory.appendingPathComponent("store.sqlite").path
         let first = try await improve(
-            ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
+            try ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
             store: try SQLiteRunStore(path: storePath), models: ModelAccess(isStubOrReplay: true) { _ in model })
         let callsAfterFirst = model.callCount
 
         let second = try await improve(
-            ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
+            try ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
             store: try SQLiteRunStore(path: storePath), models: ModelAccess(isStubOrReplay: true) { _ in model })
         #expect(second.runID == first.runID)
         #expect(second.joinedExistingRun)
@@ -146,7 +146,7 @@ import Testing
         let storePath = directory.appendingPathComponent("store.sqlite").path
         let reference = Self.formatSensitiveModel(labels: labels)
         let referenceOutcome = try await improve(
-            ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(outputDirectory: directory.appendingPathComponent("reference")),
+            try ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(outputDirectory: directory.appendingPathComponent("reference")),
             store: try SQLiteRunStore(path: directory.appendingPathComponent("reference.sqlite").path),
             models: ModelAccess(isStubOrReplay: true) { _ in reference })
 
@@ -158,12 +158,12 @@ import Testing
         }
         await #expect(throws: StoreError.self) {
             try await improve(
-                ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
+                try ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
                 store: try SQLiteRunStore(path: storePath), models: ModelAccess(isStubOrReplay: true) { _ in failing })
         }
         let paidBefore = inner.callCount
         let resumed = try await improve(
-            ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
+            try ImproveInputs(bundle: bundle), surface: .prompt, options: ImproveOptions(),
             store: try SQLiteRunStore(path: storePath), models: ModelAccess(isStubOrReplay: true) { _ in inner })
         #expect(resumed.verdict == referenceOutcome.verdict)
         #expect(resumed.winnerID == referenceOutcome.winnerID)

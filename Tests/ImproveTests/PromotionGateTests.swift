@@ -183,3 +183,28 @@ import Testing
         #expect(PromotionGate.preflight(holdoutPairs: 10, settings: settings, assumedSD: 0.01).warnings.first?.contains("minPairs") == true)
     }
 }
+
+/// Mixed suites: item scorers' dimensions on items, the persona dimension on persona trials.
+@Suite struct MixedSuiteGateTests {
+    @Test func thePersonaDimensionOfAMixedSuiteIsCheckedForRegression() {
+        // 40 items that all improve; 10 persona trials of which 4 regress: the overall lift is
+        // clear, yet the persona dimension drops by 0.4 and holds the verdict.
+        let items = (0..<40).map { ItemResult(itemID: "q\($0)", score: 0, dimensions: ["key-fact": 0]) }
+        let improvedItems = items.map { ItemResult(itemID: $0.itemID, score: 1, dimensions: ["key-fact": 1]) }
+        let trials = (0..<10).map { ItemResult(itemID: "p\($0 / 2)#\($0 % 2)", score: 1, dimensions: ["persona": 1]) }
+        let regressed = trials.enumerated().map { ItemResult(itemID: $1.itemID, score: $0 < 4 ? 0 : 1, dimensions: ["persona": $0 < 4 ? 0 : 1]) }
+        let verdict = PromotionGate.evaluate(
+            baseline: items + trials, finalists: [GateFinalist(id: "c", holdout: improvedItems + regressed)], settings: GateSettings(minPairs: 20))
+        #expect(verdict.winner?.statistics?.lift ?? 0 > 0.5)
+        #expect(verdict.check(.dimensionRegression)?.status == .fail)
+        #expect(abs((verdict.dimensionDeltas["persona"] ?? 0) + 0.4) < 1e-12)
+        #expect(verdict.dimensionDeltas["key-fact"] == 1)
+        #expect(verdict.decision == .hold)
+
+        // Without the regression every dimension passes, though neither is on every result.
+        let fine = PromotionGate.evaluate(
+            baseline: items + trials, finalists: [GateFinalist(id: "c", holdout: improvedItems + trials)], settings: GateSettings(minPairs: 20))
+        #expect(fine.check(.dimensionRegression)?.status == .pass)
+        #expect(fine.check(.excludedTrials)?.status == .skipped)
+    }
+}

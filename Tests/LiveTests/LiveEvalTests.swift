@@ -1,3 +1,4 @@
+import Evals
 import Foundation
 import ImproveCore
 import ImproveTestSupport
@@ -46,15 +47,17 @@ struct LiveEvalTests {
         let result = try await LiveEval.cli(["eval", "Profiles/support", "--split", "holdout", "--trials", "2", "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let report = try JSONDecoder().decode(ReportView.self, from: Data(result.stdout.utf8))
-        let personaIDs = ["reset-password", "cancel-plan", "refund-recent", "export-notes", "refund-late", "sync-vague"]
+        // Personas are split like items: a holdout eval runs the holdout personas only.
+        let bundle = try ProfileBundle.load(directory: Fixtures.repositoryRoot.appendingPathComponent("Profiles/support"))
+        let personaIDs = bundle.suite.splitPersonas().holdout.map(\.id)
         #expect(report.personas.map(\.personaID) == personaIDs)
         for persona in report.personas {
             // Every trial is accounted for: graded, or failed on the simulator or infrastructure side.
             #expect(persona.trials + persona.simulatorErrors + persona.infraErrors == 2)
         }
         let dialogues = report.items.filter { $0.itemID.contains("#") }
-        #expect(dialogues.count == 12)
-        #expect(dialogues.allSatisfy { ($0.trace?.messages.count ?? 0) <= 2 * 4 + 1 })
+        #expect(dialogues.count == 2 * personaIDs.count)
+        #expect(dialogues.allSatisfy { ($0.trace?.messages.count ?? 0) <= 2 * bundle.suite.simulation.maxTurns + 1 })
     }
 }
 

@@ -16,7 +16,7 @@ struct LiveEvolveTests {
         guard try await LiveModel.requireOrSkip() != nil else { return }
         let directory = try Fixtures.copyOfProfile("travel-destination")
         let bundle = try ProfileBundle.load(directory: directory)
-        var inputs = ImproveInputs(bundle: bundle)
+        var inputs = try ImproveInputs(bundle: bundle)
         inputs.search = Array(inputs.search.sorted { $0.id < $1.id }.prefix(6))
         let registry = try ProviderRegistry.load(searching: [])
         let clock = ContinuousClock()

@@ -14,7 +14,7 @@ struct LivePromptEvolutionTests {
     @Test("a short prompt-evolution run on Profiles/sentiment stays within budget and records every proposal", .timeLimit(.minutes(30)))
     func shortRun() async throws {
         guard let live = try await LiveModel.requireOrSkip() else { return }
-        let inputs = ImproveInputs(bundle: try ProfileBundle.load(directory: Fixtures.repositoryRoot.appendingPathComponent("Profiles/sentiment")))
+        let inputs = try ImproveInputs(bundle: ProfileBundle.load(directory: Fixtures.repositoryRoot.appendingPathComponent("Profiles/sentiment")))
         var config = ProviderConfig.builtIns["local"] ?? ProviderConfig(name: "local", kind: .openai, baseURL: nil)
         config.timeoutSeconds = 300
         let client = UsageCountingModelClient(OpenAICompatibleClient(config: config, baseURL: live))

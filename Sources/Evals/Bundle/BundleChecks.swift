@@ -8,7 +8,8 @@ enum BundleChecks {
     static func check(profile: AgentProfile, profileFile: URL, suite: Suite) throws -> [ConfigError] {
         var warnings: [ConfigError] = []
         let lines = fieldLines(profileFile)
-        for placeholder in Template.placeholders(in: profile.userTemplate) where placeholder != "id" {
+        // A suite of personas alone renders no item through the template: nothing to check.
+        for placeholder in Template.placeholders(in: profile.userTemplate) where placeholder != "id" && !suite.items.isEmpty {
             let missing = suite.items.filter { $0.fields[placeholder] == nil }
             if missing.count == suite.items.count {
                 let offered = Set(suite.items.flatMap(\.fields.keys)).union(["id"]).sorted()

@@ -23,6 +23,9 @@ public struct PersonaEvaluator: Sendable {
     let environment: ScorerEnvironment
     let concurrency: Int
 
+    /// The `source` of a persona trial's trace.
+    public static let traceSource = "persona"
+
     public init(dialogue: PersonaDialogue, settings: SimulationSettings, environment: ScorerEnvironment = ScorerEnvironment(), concurrency: Int = 2) {
         self.dialogue = dialogue
         self.settings = settings
@@ -55,7 +58,7 @@ public struct PersonaEvaluator: Sendable {
         let id = "\(persona.id)#\(trial)"
         let trace = RolloutTrace(
             messages: transcript.messages, output: transcript.agentText, usage: transcript.agentUsage + transcript.simulatorUsage,
-            servedModel: profile.model.id, latencyMs: 0, source: "persona")
+            servedModel: profile.model.id, latencyMs: 0, source: Self.traceSource)
         switch transcript.end {
         case .simulatorError, .agentError:
             let who = transcript.end == .simulatorError ? "simulator" : "agent"
@@ -63,7 +66,7 @@ public struct PersonaEvaluator: Sendable {
         case .stopToken, .turnCeiling:
             break
         }
-        var dimensions: [String: Double] = ["completed": transcript.end == .stopToken ? 1 : 0]
+        var dimensions: [String: Double] = [Dimension.completed: transcript.end == .stopToken ? 1 : 0]
         var problems: [String] = []
         if transcript.end == .turnCeiling {
             problems.append("The user had not finished after \(settings.maxTurns) agent replies; resolve the request sooner.")
@@ -72,7 +75,7 @@ public struct PersonaEvaluator: Sendable {
         let missing = persona.mustContain.filter { !agentText.contains($0.lowercased()) }
         let forbidden = persona.mustNotContain.filter { agentText.contains($0.lowercased()) }
         if !persona.mustContain.isEmpty || !persona.mustNotContain.isEmpty {
-            dimensions["checks"] = (missing.isEmpty && forbidden.isEmpty) ? 1 : 0
+            dimensions[Dimension.checks] = (missing.isEmpty && forbidden.isEmpty) ? 1 : 0
         }
         if !missing.isEmpty { problems.append("The agent never said: \(missing.map { "\"\($0)\"" }.joined(separator: ", ")).") }
         if !forbidden.isEmpty { problems.append("The agent must not say: \(forbidden.map { "\"\($0)\"" }.joined(separator: ", ")).") }
@@ -91,26 +94,45 @@ public struct PersonaEvaluator: Sendable {
                 return ItemResult(itemID: id, score: 0, feedback: "The judge could not grade the dialogue.", dimensions: dimensions, trace: trace, error: "judge: \(error)")
             }
             if let judged {
-                dimensions["judge"] = judged.score
+                dimensions[Dimension.judge] = judged.score
                 if judged.passed == false { problems.append(judged.feedback) }
             }
         }
+        // The rule: a trial passes (score 1) only when the simulated user ended the dialogue,
+        // every must/must-not check holds and the judge passes the rubric; otherwise it scores 0.
         let passed = problems.isEmpty
-        let feedback = passed
-            ? "The user's goal (\(persona.goal)) was reached in \(transcript.agentTurns) agent replies."
-            : "Persona \(persona.id) (goal: \(persona.goal)): " + problems.joined(separator: " ")
+        dimensions[Dimension.persona] = passed ? 1 : 0
+        let feedback = PersonaFeedback.text(persona: persona, transcript: transcript, problems: problems, passed: passed)
         return ItemResult(itemID: id, score: passed ? 1 : 0, passed: passed, feedback: feedback, dimensions: dimensions, trace: trace)
+    }
+
+    /// Dimension names of a persona trial, apart from item scorers' names by their prefix, so the
+    /// gate's per-dimension no-regression check covers the persona dimension of a mixed suite.
+    public enum Dimension {
+        /// 1 when the trial passed, else 0.
+        public static let persona = "persona"
+        /// 1 when the simulated user ended the dialogue with the stop token.
+        public static let completed = "persona.completed"
+        /// 1 when every must/must-not check held.
+        public static let checks = "persona.checks"
+        /// The judge's rubric score in [0, 1].
+        public static let judge = "persona.judge"
     }
 
     /// Per-persona counts and pass^k from results returned by ``evaluate(_:personas:)``.
     public static func summarise(_ results: [ItemResult], personas: [PersonaCard]) -> [PersonaSummary] {
-        personas.map { persona in
-            let mine = results.filter { $0.itemID.hasPrefix(persona.id + "#") }
+        summarise(results, personaIDs: personas.map(\.id))
+    }
+
+    /// Per-persona counts and pass^k from persona-trial results (ids `<persona>#<trial>`).
+    public static func summarise(_ results: [ItemResult], personaIDs: [String]) -> [PersonaSummary] {
+        personaIDs.map { personaID in
+            let mine = results.filter { $0.itemID.hasPrefix(personaID + "#") }
             let graded = mine.filter { $0.error == nil }
             let successes = graded.filter { $0.passed == true }.count
             let passHatK = graded.isEmpty ? [] : (1...graded.count).compactMap { PassHatK.estimate(trials: graded.count, successes: successes, k: $0) }
             return PersonaSummary(
-                personaID: persona.id, trials: graded.count, successes: successes,
+                personaID: personaID, trials: graded.count, successes: successes,
                 simulatorErrors: mine.filter { $0.error?.hasPrefix("simulator:") == true }.count,
                 infraErrors: mine.filter { $0.error != nil && $0.error?.hasPrefix("simulator:") != true }.count, passHatK: passHatK)
         }

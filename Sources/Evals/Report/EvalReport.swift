@@ -37,15 +37,16 @@ public struct EvalReport: Codable, Sendable {
     }
 
     /// Builds the summary from results; `seed` fixes the bootstrap.
+    /// - Throws: when the suite cannot be hashed (see ``Suite/contentHash()``).
     public init(
         items: [ItemResult], profile: AgentProfile, suite: Suite, split: String, personas: [PersonaSummary] = [],
         wallTimeSeconds: Double, seed: UInt64 = 1, worstCount: Int = 5
-    ) {
+    ) throws {
         self.items = items
         self.profileName = profile.name
         self.profileHash = profile.contentHash
         self.suiteName = suite.name
-        self.suiteHash = suite.contentHash
+        self.suiteHash = try suite.contentHash()
         self.split = split
         self.model = profile.model.qualifiedName
         let scored = items.filter { $0.error == nil }

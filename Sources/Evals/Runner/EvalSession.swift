@@ -33,62 +33,50 @@ public struct EvalSession: Sendable {
     /// The items this session scores.
     public var items: [EvalItem] {
         let (search, holdout) = bundle.suite.splitItems()
-        let chosen: [EvalItem]
-        switch split {
-        case .search: chosen = search
-        case .holdout: chosen = holdout
-        case .all: chosen = bundle.suite.items
-        }
-        return limit.map { Array(chosen.prefix($0)) } ?? chosen
+        return chosen(search: search, holdout: holdout, all: bundle.suite.items)
     }
 
-    /// The personas this session runs.
+    /// The setup every role, scorer and dialogue of this session is built from.
+    public var setup: EvaluationSetup {
+        EvaluationSetup(suite: bundle.suite, policy: bundle.policy, trials: trials)
+    }
+
+    /// The personas this session runs: split by persona id like items.
     public var personas: [PersonaCard] {
-        limit.map { Array(bundle.suite.personas.prefix($0)) } ?? bundle.suite.personas
+        let (search, holdout) = bundle.suite.splitPersonas()
+        return chosen(search: search, holdout: holdout, all: bundle.suite.personas)
+    }
+
+    /// The side of the split this session scores, at most `limit` of it.
+    private func chosen<Element>(search: [Element], holdout: [Element], all: [Element]) -> [Element] {
+        let side: [Element]
+        switch split {
+        case .search: side = search
+        case .holdout: side = holdout
+        case .all: side = all
+        }
+        return limit.map { Array(side.prefix($0)) } ?? side
     }
 
     /// Every model a role of this session will call, by role; checked before any call.
     public var roleModels: [(role: String, model: ModelSpec)] {
-        let policy = bundle.policy, task = bundle.profile.model
-        var roles: [(String, ModelSpec)] = [("task", task)]
-        let judged = bundle.suite.scorers.contains { $0.type == "judge" } || personas.contains { $0.rubric != nil }
-        if judged { roles.append(("judge", policy.model(for: "judge", task: task))) }
-        if !personas.isEmpty { roles.append(("simulator", policy.model(for: "simulator", task: task))) }
-        return roles
+        setup.roles(task: bundle.profile.model, scoring: items + setup.units(of: personas))
     }
 
     /// Runs the session. A model outside `allowedModels` fails here before any call is made.
     public func run(clients: ClientFactory) async throws -> EvalReport {
         let allowed = bundle.policy.allowedModels
-        for (role, model) in roleModels { try allowed.check(model, role: role) }
-        func wrapped(_ role: String, _ model: ModelSpec) throws -> any ModelClient {
-            let guarded = GuardedModelClient(try clients(model), allowed: allowed, role: role)
-            return journal.map { JournaledModelClient(guarded, journal: $0) } ?? guarded
-        }
-        let profile = bundle.profile, policy = bundle.policy
-        let judgeModel = policy.model(for: "judge", task: profile.model)
-        let needsJudge = roleModels.contains { $0.role == "judge" }
-        let environment = ScorerEnvironment(
-            judge: needsJudge ? try wrapped("judge", judgeModel) : nil, judgeModel: judgeModel, journal: journal,
-            workingDirectory: bundle.suite.directory)
-        let task = try wrapped("task", profile.model)
+        let roles = roleModels
+        for (role, model) in roles { try allowed.check(model, role: role) }
+        let setup = self.setup, profile = bundle.profile, personas = self.personas
+        let wrapped = try setup.clients(task: profile.model, roles: roles, raw: clients, journal: journal)
+        let evaluator = try setup.evaluator(wrapped, journal: journal, progress: progress)
         let clock = ContinuousClock()
         let start = clock.now
-        let evaluator = try SuiteEvaluator(client: task, scorers: bundle.suite.scorers, concurrency: policy.search.concurrency, progress: progress, environment: environment)
-        var results = try await evaluator.evaluate(profile, on: items)
-        var summaries: [PersonaSummary] = []
-        if !personas.isEmpty {
-            var settings = bundle.suite.simulation
-            if let trials { settings.trials = trials }
-            let simulatorModel = policy.model(for: "simulator", task: profile.model)
-            let dialogue = PersonaDialogue(agent: task, simulator: try wrapped("simulator", simulatorModel), simulatorModel: simulatorModel, settings: settings)
-            let personaResults = try await PersonaEvaluator(dialogue: dialogue, settings: settings, environment: environment, concurrency: policy.search.concurrency)
-                .evaluate(profile, personas: personas)
-            summaries = PersonaEvaluator.summarise(personaResults, personas: personas)
-            results += personaResults
-        }
+        let results = try await evaluator.evaluate(profile, on: items + setup.units(of: personas))
+        let summaries = PersonaEvaluator.summarise(results, personas: personas)
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return EvalReport(items: results, profile: profile, suite: bundle.suite, split: split.rawValue, personas: summaries, wallTimeSeconds: seconds, seed: bundle.suite.split.seed)
+        return try EvalReport(items: results, profile: profile, suite: bundle.suite, split: split.rawValue, personas: summaries, wallTimeSeconds: seconds, seed: bundle.suite.split.seed)
     }
 }

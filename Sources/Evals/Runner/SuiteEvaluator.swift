@@ -1,7 +1,8 @@
 import Foundation
 import ImproveCore
 
-/// Runs a profile on items with the task model and scores each output.
+/// Runs a profile on items with the task model and scores each output; persona trials
+/// (``PersonaUnit`` items) run as dialogues and are graded by ``PersonaEvaluator``.
 ///
 /// Rollouts run concurrently up to `concurrency` (the provider's own limit still applies).
 /// A failed rollout (network, provider, scorer error) is a result with `error` set and score 0,
@@ -12,6 +13,7 @@ public struct SuiteEvaluator: ProfileEvaluator {
     let scorer: CompositeScorer
     let concurrency: Int
     let progress: Progress?
+    let personas: PersonaTrials?
 
     /// - Parameters:
     ///   - client: the task model, already wrapped in the guard and the journal.
@@ -20,11 +22,23 @@ public struct SuiteEvaluator: ProfileEvaluator {
     ///   - progress: called after each item with (done, total).
     ///   - environment: judge client, journal (judge and command calls become `.scorer` steps)
     ///     and the directory command scorers run in.
-    public init(client: any ModelClient, scorers: [ScorerConfig], concurrency: Int = 4, progress: Progress? = nil, environment: ScorerEnvironment = ScorerEnvironment()) throws {
+    ///   - personas: how persona trials among the items are run and graded (nil: no personas).
+    public init(client: any ModelClient, scorers: [ScorerConfig], concurrency: Int = 4, progress: Progress? = nil, environment: ScorerEnvironment = ScorerEnvironment(), personas: PersonaTrials? = nil) throws {
         self.client = client
         self.scorer = try CompositeScorer(configs: scorers, environment: environment)
         self.concurrency = max(1, concurrency)
         self.progress = progress
+        self.personas = personas
+    }
+
+    /// A persona trial reserves its longest dialogue (`maxTurns` agent replies); an item, 1.
+    public func metricCost(of item: EvalItem) -> Int {
+        PersonaUnit.isUnit(item) ? (personas?.maxTurns ?? 1) : 1
+    }
+
+    /// A persona trial costs the agent replies it made (at least 1); an item, 1.
+    public func metricCalls(spentOn result: ItemResult) -> Int {
+        PersonaUnit.metricCalls(spentOn: result)
     }
 
     public func evaluate(_ profile: AgentProfile, on items: [EvalItem]) async throws -> [ItemResult] {
@@ -50,6 +64,12 @@ public struct SuiteEvaluator: ProfileEvaluator {
     }
 
     func rollout(_ profile: AgentProfile, _ item: EvalItem) async throws -> ItemResult {
+        if let unit = PersonaUnit.reference(item) {
+            guard let personas, let persona = personas.cards[unit.personaID] else {
+                return ItemResult(itemID: item.id, score: 0, feedback: "No persona \(unit.personaID) is configured.", error: "agent: unknown persona \(unit.personaID)")
+            }
+            return try await personas.evaluator.grade(persona, profile: profile, trial: unit.trial)
+        }
         let messages = PromptRenderer.messages(for: profile, item: item)
         let response: ChatResponse
         do {
@@ -72,5 +92,21 @@ public struct SuiteEvaluator: ProfileEvaluator {
         } catch {
             return ItemResult(itemID: item.id, score: 0, feedback: "Scoring failed: \(error)", trace: trace, error: String(describing: error))
         }
+    }
+}
+
+/// What a ``SuiteEvaluator`` needs to run persona trials.
+public struct PersonaTrials: Sendable {
+    let evaluator: PersonaEvaluator
+    let cards: [String: PersonaCard]
+    let maxTurns: Int
+
+    /// - Parameters:
+    ///   - evaluator: runs and grades one dialogue (its simulator and judge already wrapped).
+    ///   - personas: the suite's personas, found by the id in each unit.
+    public init(evaluator: PersonaEvaluator, personas: [PersonaCard]) {
+        self.evaluator = evaluator
+        self.cards = Dictionary(personas.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.maxTurns = evaluator.settings.maxTurns
     }
 }

@@ -31,14 +31,30 @@ public struct Suite: Sendable {
         split.apply(to: items)
     }
 
-    /// Identity of everything that determines scores: items, scorers and split.
-    public var contentHash: String {
+    /// The personas split like items, by persona id (explicit `search:` / `holdout:` lists
+    /// first, then the hash rule): every trial of a persona lands on the same side, so no
+    /// generator sees a trial of a holdout persona.
+    public func splitPersonas() -> (search: [PersonaCard], holdout: [PersonaCard]) {
+        var search: [PersonaCard] = []
+        var holdout: [PersonaCard] = []
+        for persona in personas {
+            if split.isHoldout(persona.id) { holdout.append(persona) } else { search.append(persona) }
+        }
+        return (search, holdout)
+    }
+
+    /// Identity of everything that determines scores: items, scorers, split, personas and
+    /// simulation settings. Part of a run's dedupe key.
+    /// - Throws: an encoding error (a non-finite number, for example), never an empty hash.
+    public func contentHash() throws -> String {
         let value: JSONValue = [
-            "items": (try? JSONValue(encoding: items)) ?? .null,
-            "scorers": (try? JSONValue(encoding: scorers)) ?? .null,
-            "split": (try? JSONValue(encoding: split)) ?? .null,
+            "items": try JSONValue(encoding: items),
+            "scorers": try JSONValue(encoding: scorers),
+            "split": try JSONValue(encoding: split),
+            "personas": try JSONValue(encoding: personas),
+            "simulation": try JSONValue(encoding: simulation),
         ]
-        return (try? ContentHash.of(value)) ?? ""
+        return try ContentHash.of(value)
     }
 
     /// The label set named by label scorers, for generators that constrain output format.

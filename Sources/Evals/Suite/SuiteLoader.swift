@@ -30,15 +30,23 @@ public enum SuiteLoader {
         let top = try root.mapping()
         try top.rejectUnknownKeys(topKeys)
         let name = try top.optional("name")?.nonEmptyString() ?? directory.lastPathComponent
-        let itemsNode = try top.required("items", hint: "list items inline or as - file: data.jsonl")
+        let personas = try top.optional("personas").map(PersonaParser.personas) ?? []
+        let simulation = try PersonaParser.settings(top.optional("simulation"))
+        // A suite of personas alone needs no items and no item scorers.
+        let itemsNode = personas.isEmpty
+            ? try top.required("items", hint: "list items inline or as - file: data.jsonl")
+            : top.optional("items")
         var located: [LocatedItem] = []
         var firstSeen: [String: String] = [:]
-        for entry in try itemsNode.list() {
+        for entry in try itemsNode?.list() ?? [] {
             let loaded = try parseItems(entry, directory: directory)
             for next in loaded {
                 let item = next.item
                 if let previous = firstSeen[item.id] {
                     throw entry.error("duplicate item id \"\(item.id)\" (first seen \(previous))", hint: "ids must be unique across the suite")
+                }
+                if let persona = personas.first(where: { item.id == $0.id || item.id.hasPrefix($0.id + "#") }) {
+                    throw entry.error("item id \"\(item.id)\" clashes with persona \"\(persona.id)\" (its trials are \(persona.id)#0, \(persona.id)#1, ...)", hint: "rename the item or the persona")
                 }
                 firstSeen[item.id] = entry.line.map { "\(entry.file):\($0)" } ?? entry.file
                 try ItemLimits.check(item, file: next.file, line: next.line, limits: .current, count: located.count + 1)
@@ -46,17 +54,15 @@ public enum SuiteLoader {
             }
         }
         let items = located.map(\.item)
-        guard !items.isEmpty else { throw itemsNode.error("the suite has no items") }
-        let scorersNode = try top.required("scorers", hint: "e.g. - type: label, labels: [positive, negative]")
-        let scorers = try scorersNode.list().map(ScorerFactory.parse)
-        guard !scorers.isEmpty else { throw scorersNode.error("needs at least one scorer") }
+        if let itemsNode, items.isEmpty, personas.isEmpty { throw itemsNode.error("the suite has no items") }
+        let scorersNode = items.isEmpty ? top.optional("scorers") : try top.required("scorers", hint: "e.g. - type: label, labels: [positive, negative]")
+        let scorers = try scorersNode?.list().map(ScorerFactory.parse) ?? []
+        if let scorersNode, scorers.isEmpty, !items.isEmpty { throw scorersNode.error("needs at least one scorer") }
         var scorerNames: Set<String> = []
-        for (config, node) in zip(scorers, try scorersNode.list()) where !scorerNames.insert(config.name).inserted {
+        for (config, node) in zip(scorers, try scorersNode?.list() ?? []) where !scorerNames.insert(config.name).inserted {
             throw node.error("two scorers are named \"\(config.name)\"", hint: "give each a distinct name: so its dimension can be told apart")
         }
-        let split = try parseSplit(top.optional("split"), ids: Set(items.map(\.id)))
-        let personas = try top.optional("personas").map(PersonaParser.personas) ?? []
-        let simulation = try PersonaParser.settings(top.optional("simulation"))
+        let split = try parseSplit(top.optional("split"), ids: Set(items.map(\.id) + personas.map(\.id)))
         let suite = Suite(name: name, file: root.file, items: items, scorers: scorers, split: split, personas: personas, simulation: simulation)
         return (suite, located)
     }
@@ -100,7 +106,7 @@ public enum SuiteLoader {
             guard let listNode = fields.optional(key) else { continue }
             let listed = try listNode.stringList()
             if let unknown = listed.first(where: { !ids.contains($0) }) {
-                throw listNode.error("lists unknown item id \"\(unknown)\"")
+                throw listNode.error("lists unknown item or persona id \"\(unknown)\"")
             }
             plan[keyPath: keyPath] = listed
         }

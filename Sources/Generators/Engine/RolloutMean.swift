@@ -14,17 +14,27 @@ struct RolloutMean: Sendable {
     let evaluator: any ProfileEvaluator
     let rollouts: Int
 
+    /// Folded results and what every run of them cost.
+    struct Scored: Sendable {
+        /// One result per item, in the order asked for.
+        let results: [ItemResult]
+        /// Metric calls all runs spent (the evaluator's own count per result, summed).
+        let metricCalls: Int
+    }
+
     /// Results in the order of `items`, one per item.
-    func evaluate(_ profile: AgentProfile, on items: [EvalItem]) async throws -> [ItemResult] {
+    func evaluate(_ profile: AgentProfile, on items: [EvalItem]) async throws -> Scored {
         var runs: [[ItemResult]] = []
+        var spent = 0
         for _ in 0..<max(1, rollouts) {
             let results = try await evaluator.evaluate(profile, on: items)
             guard results.map(\.itemID) == items.map(\.id) else {
                 throw SearchError.evaluatorMismatch(expected: items.map(\.id), got: results.map(\.itemID))
             }
+            spent += results.reduce(0) { $0 + evaluator.metricCalls(spentOn: $1) }
             runs.append(results)
         }
-        return Self.combine(runs)
+        return Scored(results: Self.combine(runs), metricCalls: spent)
     }
 
     /// Folds the runs item by item (every run lists the same items in the same order).

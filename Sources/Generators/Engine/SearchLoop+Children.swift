@@ -15,8 +15,8 @@ extension SearchLoop {
 
     /// What evaluating one ready child returned (applied later, in order).
     private struct ChildRuns: Sendable {
-        let minibatch: [ItemResult]
-        let validation: [ItemResult]?
+        let minibatch: RolloutMean.Scored
+        let validation: RolloutMean.Scored?
     }
 
     private enum Prepared {
@@ -122,10 +122,10 @@ extension SearchLoop {
 
     private static func evaluateChild(_ profile: AgentProfile, minibatch: [EvalItem], validation: [EvalItem], beating baselineSum: Double, evaluator: RolloutMean) async throws -> ChildRuns {
         let onMinibatch = try await evaluator.evaluate(profile, on: minibatch)
-        guard onMinibatch.reduce(0, { $0 + $1.score }) > baselineSum else { return ChildRuns(minibatch: onMinibatch, validation: nil) }
+        guard onMinibatch.results.reduce(0, { $0 + $1.score }) > baselineSum else { return ChildRuns(minibatch: onMinibatch, validation: nil) }
         let ids = Set(minibatch.map(\.id))
         let rest = validation.filter { !ids.contains($0.id) }
-        let onValidation = rest.isEmpty ? [] : try await evaluator.evaluate(profile, on: rest)
+        let onValidation = rest.isEmpty ? RolloutMean.Scored(results: [], metricCalls: 0) : try await evaluator.evaluate(profile, on: rest)
         return ChildRuns(minibatch: onMinibatch, validation: onValidation)
     }
 
@@ -136,7 +136,7 @@ extension SearchLoop {
         let minibatchRun = charge(child, runs.minibatch)
         record.metricCalls += minibatchRun.paid
         record.evaluationUsage = record.evaluationUsage + minibatchRun.usage
-        record.childScores = runs.minibatch.map(\.score)
+        record.childScores = runs.minibatch.results.map(\.score)
         let childSum = record.childScores.reduce(0, +)
         let baselineSum = ready.baselineSum
 

@@ -193,10 +193,11 @@ struct SearchLoop {
 
     // MARK: - Scoring and budget
 
-    /// Metric calls scoring `candidate` on `items` would cost now (cached pairs are free;
-    /// every rollout of a pair is a call).
+    /// Metric calls scoring `candidate` on `items` could cost now, at most (cached pairs are
+    /// free; a multi-turn unit reserves its longest possible dialogue; every rollout of a
+    /// pair pays again).
     func cost(_ candidate: Candidate, on items: [EvalItem]) -> Int {
-        cache.missing(candidate: candidate.id, in: items).count * rolloutEvaluator.rollouts
+        cache.missing(candidate: candidate.id, in: items).reduce(0) { $0 + engine.evaluator.metricCost(of: $1) } * rolloutEvaluator.rollouts
     }
 
     var rolloutEvaluator: RolloutMean {
@@ -214,10 +215,10 @@ struct SearchLoop {
     }
 
     /// Stores fresh results of `candidate` and charges them to the run.
-    mutating func charge(_ candidate: Candidate, _ results: [ItemResult]) -> (paid: Int, usage: Usage) {
-        cache.store(candidate: candidate.id, results)
-        let usage = results.reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
-        let paid = results.count * rolloutEvaluator.rollouts
+    mutating func charge(_ candidate: Candidate, _ scored: RolloutMean.Scored) -> (paid: Int, usage: Usage) {
+        cache.store(candidate: candidate.id, scored.results)
+        let usage = scored.results.reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
+        let paid = scored.metricCalls
         spend.metricCalls += paid
         spend.usage = spend.usage + usage
         return (paid, usage)

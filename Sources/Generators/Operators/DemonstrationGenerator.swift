@@ -44,7 +44,7 @@ public struct DemonstrationGenerator: CandidateGenerator {
         for edit in Edit.allCases where !edits.contains(edit) && (edit != .add || block.demos.count < maxDemos) { edits.append(edit) }
 
         for edit in edits {
-            for (demos, rationale) in options(edit, block: block, unused: unused, labels: context.search.labels, render: render, rng: &rng) {
+            for (demos, rationale) in options(edit, block: block, unused: unused, parent: context.parent, labels: context.search.labels, render: render, rng: &rng) {
                 var next = block
                 next.demos = demos
                 let child = context.child(setting: Self.component, to: next.text, generator: name, rationale: rationale)
@@ -55,12 +55,19 @@ public struct DemonstrationGenerator: CandidateGenerator {
     }
 
     /// Candidate example lists for one kind of edit, most promising first.
-    private func options(_ edit: Edit, block: DemonstrationBlock, unused: [EvalItem], labels: [String], render: (EvalItem) -> String, rng: inout SeededRandom) -> [([String], String)] {
+    private func options(_ edit: Edit, block: DemonstrationBlock, unused: [EvalItem], parent: ScoredCandidate, labels: [String], render: (EvalItem) -> String, rng: inout SeededRandom) -> [([String], String)] {
         switch edit {
         case .add:
             guard block.demos.count < maxDemos else { return [] }
             let counts = Dictionary(grouping: block.demos.map { labelOf($0, labels: labels) }, by: { $0 }).mapValues(\.count)
-            let ordered = rng.shuffled(unused).sorted { counts[$0.expected ?? "", default: 0] < counts[$1.expected ?? "", default: 0] }
+            // Within the least represented label, an item the parent got wrong comes first: its
+            // example teaches what the prompt lacks (a fact, a format), while one the parent
+            // already answers teaches nothing. On a suite whose expected values are all
+            // different (facts, not labels) this is what finds the item carrying a missing fact.
+            let ordered = rng.shuffled(unused).sorted {
+                let (left, right) = (counts[$0.expected ?? "", default: 0], counts[$1.expected ?? "", default: 0])
+                return left != right ? left < right : Self.need(parent, $0) > Self.need(parent, $1)
+            }
             return ordered.prefix(8).map { (block.demos + [render($0)], "add a worked example labelled \($0.expected ?? "")") }
         case .drop:
             return rng.shuffled(Array(block.demos.indices)).map { index in
@@ -79,6 +86,14 @@ public struct DemonstrationGenerator: CandidateGenerator {
                 return (demos, "swap example \(index + 1) for another labelled \(label)")
             }
         }
+    }
+
+    /// How much the parent needs an example of `item`: 2 when it scored below 1 there, 1 when
+    /// it was not scored there yet, 0 when it already answers it. An item whose rollout failed
+    /// for infrastructure reasons says nothing about the prompt, so it counts as not scored.
+    private static func need(_ parent: ScoredCandidate, _ item: EvalItem) -> Int {
+        guard let result = parent.results[item.id], result.error == nil else { return 1 }
+        return result.score < 1 ? 2 : 0
     }
 
     /// The label a rendered example ends with: the longest known label it ends with.

@@ -16,10 +16,11 @@ enum AuditBuilder {
             reasons[reasonKind(proposal.reason), default: 0] += 1
         }
         let baselineResults = Array(doc.holdout.baseline.results.values)
-        let allResults = doc.search.pool.flatMap { Array($0.results.values) } + doc.holdout.baselineHoldout + doc.holdout.finalists.flatMap(\.holdout)
+        let holdoutResults = doc.holdout.allResults.values.flatMap { $0 }
+        let allResults = doc.search.pool.flatMap { Array($0.results.values) } + holdoutResults
         let reflection = doc.search.proposals.reduce(Usage.zero) { $0 + $1.reflectionUsage }
         let baselineUsage = usage(baselineResults)
-        let holdoutUsage = usage(doc.holdout.baselineHoldout + doc.holdout.finalists.flatMap(\.holdout))
+        let holdoutUsage = usage(holdoutResults)
         var record = AuditRecord(
             runID: doc.runID, toolVersion: ImproveVersion.current, profileName: doc.inputs.profile.name,
             baselineHash: doc.inputs.profile.contentHash, winnerHash: doc.winner.map { _ in doc.winnerProfile.contentHash },
@@ -29,7 +30,8 @@ enum AuditBuilder {
             holdout: HoldoutScores(baseline: doc.holdout.baselineHoldout, winner: doc.winner?.holdout ?? []),
             modelsServed: allResults.compactMap { $0.trace?.servedModel },
             usage: PhaseUsage(baseline: baselineUsage, search: subtract(subtract(doc.search.spend.usage, reflection), baselineUsage), holdout: holdoutUsage, reflection: reflection),
-            timings: doc.timings, usedStubOrReplay: doc.isStubOrReplay || allResults.contains { ["stub", "replay"].contains($0.trace?.source ?? "") })
+            timings: doc.timings, usedStubOrReplay: doc.isStubOrReplay || allResults.contains { ["stub", "replay"].contains($0.trace?.source ?? "") },
+            personas: doc.personas.isEmpty ? nil : doc.personas, excludedTrials: doc.holdout.excluded.trials > 0 ? doc.holdout.excluded : nil)
         record.lineage = doc.lineage
         return record
     }

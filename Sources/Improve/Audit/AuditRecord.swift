@@ -33,13 +33,17 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     /// True when any response came from a stub or a replay cassette rather than a live model.
     public var usedStubOrReplay: Bool
     public var verdict: GateDecision
+    /// pass^k per persona for baseline and winner (absent for a suite without personas).
+    public var personas: [PersonaPassRates]?
+    /// Holdout persona trials excluded from the pairs, and why (absent without holdout personas).
+    public var excludedTrials: ExcludedTrials?
     /// Every attempt of an evolution run: parents, generation, search score, cost and the
     /// author's rationale (absent for `run`, so those records encode as before).
     public var lineage: [LineageEntry]?
     /// Digest and signature; nil until ``AuditSigner/seal(_:key:)`` fills it.
     public var integrity: AuditIntegrity?
 
-    public init(runID: String, toolVersion: String, profileName: String, baselineHash: String, winnerHash: String?, diff: String, candidates: [AuditCandidate], proposals: ProposalSummary, gate: GateVerdict, holdout: HoldoutScores, modelsServed: [String], usage: PhaseUsage, timings: [String: Double], usedStubOrReplay: Bool) {
+    public init(runID: String, toolVersion: String, profileName: String, baselineHash: String, winnerHash: String?, diff: String, candidates: [AuditCandidate], proposals: ProposalSummary, gate: GateVerdict, holdout: HoldoutScores, modelsServed: [String], usage: PhaseUsage, timings: [String: Double], usedStubOrReplay: Bool, personas: [PersonaPassRates]? = nil, excludedTrials: ExcludedTrials? = nil) {
         self.format = Self.currentFormat
         self.runID = runID
         self.toolVersion = toolVersion
@@ -56,6 +60,8 @@ public struct AuditRecord: Codable, Sendable, Equatable {
         self.timings = timings
         self.usedStubOrReplay = usedStubOrReplay
         self.verdict = gate.decision
+        self.personas = personas
+        self.excludedTrials = excludedTrials
         self.integrity = nil
     }
 }

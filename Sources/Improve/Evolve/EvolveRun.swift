@@ -29,9 +29,8 @@ struct EvolveRun {
             models: models, policy: inputs.policy, journal: journal, task: inputs.profile.model, reflection: plan.authorModel,
             roles: inputs.evaluationRoles + [("author", plan.authorModel)])
         let evaluator = try inputs.makeEvaluator(clients.task, clients.roles, journal)
+        // A resumed run replays its attempts; the recorder keeps each event in the store once.
         let recorder = RunRecorder(store: store, runID: run.id)
-        // A resumed run replays its attempts; their events are already in the store once.
-        let recorded = Set(try store.summary(runID: run.id, lastEvents: Int(Int32.max)).lastEvents.filter { Self.replayedKinds.contains($0.kind) }.map(\.payload))
 
         do {
             let clock = ContinuousClock()
@@ -40,7 +39,7 @@ struct EvolveRun {
                 base: inputs.profile, surface: plan.surface, search: SearchSet(items: inputs.search), evaluator: evaluator,
                 author: ModelStrategyAuthor(model: plan.authorModel), authorClient: clients.roles["author"] ?? clients.reflection,
                 settings: plan.settings, seed: plan.seed, budget: plan.budget, maxComponentLength: inputs.policy.search.maxComponentLength,
-                checkpoint: { [progress] event in try Self.record(event, recorder: recorder, skipping: recorded, progress: progress) })
+                checkpoint: { [progress] event in try Self.record(event, recorder: recorder, progress: progress) })
             let result = try await engine.run()
             try recorder.event("authoring-finished", ["authorCalls": .number(Double(result.authorCalls)), "attempts": .number(Double(result.lineage.count))])
 
@@ -74,21 +73,16 @@ struct EvolveRun {
         }
     }
 
-    /// Event kinds a resumed run would otherwise append twice.
-    static let replayedKinds: Set<String> = ["lineage", "generation"]
-
     /// Mirrors an engine event into the store (candidates, evaluations, `lineage` and
     /// `generation` events, each once even across resumptions) and onto the progress callback.
-    private static func record(_ event: EvolutionEvent, recorder: RunRecorder, skipping recorded: Set<JSONValue>, progress: (@Sendable (EvolveProgress) -> Void)?) throws {
+    private static func record(_ event: EvolutionEvent, recorder: RunRecorder, progress: (@Sendable (EvolveProgress) -> Void)?) throws {
         switch event {
         case .attempt(let entry, let scored):
             if let scored { try recorder.recordScored(scored, split: .search) }
-            let payload = try JSONValue(encoding: entry)
-            if !recorded.contains(payload) { try recorder.event("lineage", payload) }
+            try recorder.event("lineage", try JSONValue(encoding: entry))
             progress?(.attempt(entry))
         case .generation(let stats):
-            let payload = try JSONValue(encoding: stats)
-            if !recorded.contains(payload) { try recorder.event("generation", payload) }
+            try recorder.event("generation", try JSONValue(encoding: stats))
             progress?(.generation(stats))
         }
     }
@@ -108,9 +102,9 @@ struct EvolveRun {
         policy.evolution = plan.settings
         let surface = options.run.surface.rawValue
         let policyHash = try ContentHash.of(policy)
-        let key = options.run.dedupeKey ?? RunIdentity.dedupeKey(
+        let key = RunIdentity.windowed(options.run.dedupeKey ?? RunIdentity.dedupeKey(
             profileHash: inputs.profile.contentHash, suiteHash: inputs.suiteHash, policyHash: policyHash,
-            surface: surface, generator: EvolvePlan.generatorName, budget: plan.budget, seed: plan.seed)
+            surface: surface, generator: EvolvePlan.generatorName, budget: plan.budget, seed: plan.seed), window: options.run.dedupeWindow)
         let config: JSONValue = [
             "profileDirectory": .string(inputs.profileFile.deletingLastPathComponent().path),
             "surface": .string(surface), "generator": .string(EvolvePlan.generatorName),

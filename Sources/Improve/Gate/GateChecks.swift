@@ -75,9 +75,12 @@ enum GateChecks {
         var incomplete: [String] = []
         var regressions: [String] = []
         for name in names {
+            // A dimension need not be on every result (a mixed suite's item scorers are not on
+            // its persona trials), but it must be on the same items in both arms.
+            let carriers = { (results: [ItemResult]) in results.filter { $0.dimensions[name] != nil }.map(\.itemID).sorted() }
             let b = baseline.compactMap { $0.dimensions[name] }
             let c = candidate.compactMap { $0.dimensions[name] }
-            guard b.count == baseline.count, c.count == candidate.count, !b.isEmpty, !c.isEmpty else {
+            guard carriers(baseline) == carriers(candidate), !b.isEmpty, !c.isEmpty else {
                 incomplete.append(name)
                 continue
             }
@@ -90,7 +93,7 @@ enum GateChecks {
             return (GateCheck(name: .dimensionRegression, status: .fail, detail: "dimensions drop by more than \(GateText.fmt(maxRegression)): \(regressions.joined(separator: ", "))"), deltas)
         }
         if !incomplete.isEmpty {
-            return (GateCheck(name: .dimensionRegression, status: .notEvaluated, detail: "dimensions \(incomplete.joined(separator: ", ")) are not recorded on every result of both arms"), deltas)
+            return (GateCheck(name: .dimensionRegression, status: .notEvaluated, detail: "dimensions \(incomplete.joined(separator: ", ")) are not recorded on the same results of both arms"), deltas)
         }
         return (GateCheck(name: .dimensionRegression, status: .pass, detail: "no dimension drops by more than \(GateText.fmt(maxRegression)) (\(names.count) checked)"), deltas)
     }

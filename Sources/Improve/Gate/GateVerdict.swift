@@ -18,7 +18,7 @@ public enum CheckStatus: String, Codable, Sendable {
 
 /// The named checks of the gate, in the order they are reported.
 public enum GateCheckName: String, Codable, Sendable, CaseIterable {
-    case coverage, minimumPairs, significantLift, multipleComparisons, noOpGuard, overfitGap, dimensionRegression, costCeiling, latencyCeiling
+    case coverage, minimumPairs, significantLift, multipleComparisons, noOpGuard, overfitGap, dimensionRegression, costCeiling, latencyCeiling, excludedTrials
 }
 
 /// One check with its status and a sentence saying why.

@@ -8,7 +8,9 @@ import ImproveCore
 /// significantly worse, or breaks a configured cost or latency ceiling, is rejected. The
 /// verdict is a pure function of its inputs (the bootstrap uses the settings' seed).
 public enum PromotionGate {
-    public static func evaluate(baseline: [ItemResult], baselineComponents: [String: String]? = nil, finalists: [GateFinalist], settings: GateSettings) -> GateVerdict {
+    /// - Parameter excluded: persona trials already removed from every arm because the
+    ///   simulator or the infrastructure failed; checked against `gate.maxExcludedFraction`.
+    public static func evaluate(baseline: [ItemResult], baselineComponents: [String: String]? = nil, finalists: [GateFinalist], settings: GateSettings, excluded: ExcludedTrials? = nil) -> GateVerdict {
         let alpha = 1 - settings.confidence
         let comparisons = PairedComparison.compareFinalists(baseline: baseline, finalists: finalists.map { ($0.id, $0.holdout) }, settings: settings)
         guard let winnerIndex = pickWinner(comparisons) else {
@@ -31,6 +33,8 @@ public enum PromotionGate {
             GateChecks.noOp(finalist.components, baseline: baselineComponents),
             GateChecks.overfit(comparison, searchLift: finalist.searchLift, maxGap: settings.maxOverfitGap),
             dimensions.check, cost.check, latency.check,
+            excluded?.check(limit: settings.excludedFractionLimit)
+                ?? GateCheck(name: .excludedTrials, status: .skipped, detail: "no persona trials in the holdout"),
         ]
         let regression = comparison.showsRegression(alpha: alpha)
         let ceilingBroken = cost.check.status == .fail || latency.check.status == .fail

@@ -12,9 +12,15 @@ public struct FinalistResult: Sendable, Codable {
 /// What the holdout phase decided.
 struct HoldoutOutcome: Sendable {
     var baseline: ScoredCandidate
+    /// The baseline's holdout results the gate paired (excluded persona trials removed).
     var baselineHoldout: [ItemResult]
+    /// Finalists with the holdout results the gate paired.
     var finalists: [FinalistResult]
     var decision: GateVerdict
+    /// Persona trials removed from every arm (simulator or infrastructure failures).
+    var excluded: ExcludedTrials
+    /// Every holdout result by candidate id, excluded trials included (for pass^k and counts).
+    var allResults: [String: [ItemResult]]
 }
 
 /// Scores the baseline and the best search candidates on the holdout split and asks the gate.
@@ -41,11 +47,16 @@ struct HoldoutPhase {
             scored.append(FinalistResult(candidate: finalist, holdout: results, searchLift: finalist.meanScore - baseline.meanScore))
             progress?(.holdout(done: (index + 2) * inputs.holdout.count, total: total))
         }
+        let excluded = ExcludedTrials(holdout: inputs.holdout, arms: [baselineHoldout] + scored.map(\.holdout))
+        var allResults = [baseline.id: baselineHoldout]
+        for finalist in scored { allResults[finalist.candidate.id] = finalist.holdout }
+        let pairedBaseline = excluded.kept(baselineHoldout)
+        let pairedFinalists = scored.map { FinalistResult(candidate: $0.candidate, holdout: excluded.kept($0.holdout), searchLift: $0.searchLift) }
         let decision = PromotionGate.evaluate(
-            baseline: baselineHoldout, baselineComponents: baseline.candidate.components,
-            finalists: scored.map { GateFinalist(id: $0.candidate.id, components: $0.candidate.candidate.components, holdout: $0.holdout, searchLift: $0.searchLift) },
-            settings: gate)
+            baseline: pairedBaseline, baselineComponents: baseline.candidate.components,
+            finalists: pairedFinalists.map { GateFinalist(id: $0.candidate.id, components: $0.candidate.candidate.components, holdout: $0.holdout, searchLift: $0.searchLift) },
+            settings: gate, excluded: excluded)
         try recorder.event("gate", try JSONValue(encoding: decision))
-        return HoldoutOutcome(baseline: baseline, baselineHoldout: baselineHoldout, finalists: scored, decision: decision)
+        return HoldoutOutcome(baseline: baseline, baselineHoldout: pairedBaseline, finalists: pairedFinalists, decision: decision, excluded: excluded, allResults: allResults)
     }
 }

@@ -12,16 +12,18 @@ public struct ImproveInputs: Sendable {
     public var policyFile: String
     public var search: [EvalItem]
     public var holdout: [EvalItem]
-    /// Identity of the suite (items, scorers, split), part of the default dedupe key.
+    /// Identity of the suite (items, scorers, split, personas, simulation), part of the default dedupe key.
     public var suiteHash: String
     /// Roles besides the task and reflection models that the evaluation calls (judge, simulator).
     public var evaluationRoles: [(role: String, model: ModelSpec)]
+    /// The most metric calls scoring an item can cost (a persona trial: its longest dialogue).
+    public var metricCost: @Sendable (EvalItem) -> Int
     /// Builds the evaluator from the task client and the journal, both already wrapped.
     public var makeEvaluator: @Sendable (_ task: any ModelClient, _ roles: RoleClients, _ journal: any StepJournal) throws -> any ProfileEvaluator
 
     public init(
         profile: AgentProfile, profileFile: URL, policy: Policy, policyFile: String, search: [EvalItem], holdout: [EvalItem],
-        suiteHash: String, evaluationRoles: [(role: String, model: ModelSpec)] = [],
+        suiteHash: String, evaluationRoles: [(role: String, model: ModelSpec)] = [], metricCost: @escaping @Sendable (EvalItem) -> Int = { _ in 1 },
         makeEvaluator: @escaping @Sendable (_ task: any ModelClient, _ roles: RoleClients, _ journal: any StepJournal) throws -> any ProfileEvaluator
     ) {
         self.profile = profile
@@ -32,6 +34,7 @@ public struct ImproveInputs: Sendable {
         self.holdout = holdout
         self.suiteHash = suiteHash
         self.evaluationRoles = evaluationRoles
+        self.metricCost = metricCost
         self.makeEvaluator = makeEvaluator
     }
 }

@@ -28,6 +28,11 @@ public struct ImproveOutcome: Codable, Sendable {
     /// its own units (lower or higher is better, as `artifact.yaml` says). Nil for profile runs,
     /// whose means are scores in [0, 1].
     public var artifactMetric: String? = nil
+    /// pass^k per persona for baseline and winner, search and holdout (nil without personas).
+    public var personas: [PersonaPassRates]? = nil
+    /// Holdout persona trials excluded from the gate's pairs because the simulator or the
+    /// infrastructure failed (nil without holdout personas).
+    public var excludedTrials: Int? = nil
     /// For an `evolve` run: the generation table, the champion and the research tables.
     public var evolution: EvolutionSummary? = nil
     /// Set when the metric-call budget paid for fewer than ``BudgetFloor/wanted`` proposals

@@ -34,7 +34,7 @@ public struct ImprovePlan: Sendable {
         self.generator = try GeneratorCatalog.make(generatorName, surface: options.surface, reflectionModel: reflectionModel, profile: inputs.profile)
         self.surface = GeneratorCatalog.surface(options.surface)
         let budget = options.budget ?? policy.budget
-        try Preflight.checkBudgetAndSplits(budget: budget, search: inputs.search, holdout: inputs.holdout)
+        try Preflight.checkBudgetAndSplits(budget: budget, search: inputs.search, holdout: inputs.holdout, searchCost: inputs.search.reduce(0) { $0 + inputs.metricCost($1) })
         var settings = policy.search
         if let seed = options.seed { settings.seed = seed }
         self.generatorName = generatorName

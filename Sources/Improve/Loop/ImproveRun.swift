@@ -86,8 +86,9 @@ struct ImproveRun {
     }
 }
 
-/// The run's model clients: each raw client wrapped in the journal, then in the guard, so a
-/// replayed answer is checked against the policy exactly like a live one.
+/// The run's model clients, each raw client wrapped by ``RoleClient/wrap(_:role:allowed:journal:)``
+/// (the guard outside the journal), so a replayed answer is checked against the policy
+/// exactly like a live one.
 struct RunClients {
     let task: any ModelClient
     let reflection: any ModelClient
@@ -95,7 +96,7 @@ struct RunClients {
 
     init(models: ModelAccess, policy: Policy, journal: any StepJournal, task: ModelSpec, reflection: ModelSpec, roles: [(role: String, model: ModelSpec)]) throws {
         func wrap(_ spec: ModelSpec, _ role: String) throws -> any ModelClient {
-            GuardedModelClient(JournaledModelClient(try models.makeClient(spec), journal: journal), allowed: policy.allowedModels, role: role)
+            RoleClient.wrap(try models.makeClient(spec), role: role, allowed: policy.allowedModels, journal: journal)
         }
         self.task = try wrap(task, "task")
         self.reflection = try wrap(reflection, "reflection")

@@ -37,7 +37,9 @@ public enum Preflight {
     }
 
     /// The budget must bound the run, and the splits must be non-empty and disjoint.
-    public static func checkBudgetAndSplits(budget: Budget, search: [EvalItem], holdout: [EvalItem]) throws {
+    /// - Parameter searchCost: metric calls one evaluation of the search split can cost (default:
+    ///   one per item; a persona trial reserves its longest dialogue).
+    public static func checkBudgetAndSplits(budget: Budget, search: [EvalItem], holdout: [EvalItem], searchCost: Int? = nil) throws {
         guard budget.isBounded else {
             throw PreflightError(problem: "the budget sets no limit; set budget.metricCalls (or tokens / cost) in policy.yaml or pass --budget")
         }
@@ -47,8 +49,10 @@ public enum Preflight {
         guard overlap.isEmpty else {
             throw PreflightError(problem: "items \(overlap.sorted().prefix(5).joined(separator: ", ")) are in both the search and the holdout split")
         }
-        if let limit = budget.metricCalls, limit < search.count {
-            throw PreflightError(problem: "budget.metricCalls \(limit) is smaller than one evaluation of the baseline on the search split (\(search.count) items)")
+        let cost = searchCost ?? search.count
+        if let limit = budget.metricCalls, limit < cost {
+            let what = cost == search.count ? "\(search.count) items" : "\(search.count) items and persona trials, up to \(cost) metric calls"
+            throw PreflightError(problem: "budget.metricCalls \(limit) is smaller than one evaluation of the baseline on the search split (\(what))")
         }
     }
 }

@@ -1,22 +1,33 @@
+import Foundation
 import Generators
 import ImproveCore
 
 /// Mirrors search events into the store's candidates, evaluations and events tables, so
 /// `improve-cli show` and reports can read a run while it is still going.
+///
+/// Every write is idempotent, because a resumed run replays its steps from the journal and emits
+/// its events again: candidates and evaluations by their ids, events by a deterministic key (see
+/// ``EventKeys``), so `show`, reports and `runs --since` count each event once.
 struct RunRecorder: Sendable {
     let store: any RunStore
     let runID: String
+    private let keys = EventKeys()
+
+    init(store: any RunStore, runID: String) {
+        self.store = store
+        self.runID = runID
+    }
 
     func record(_ event: SearchEvent) throws {
         switch event {
         case .baseline(let seed):
             try recordScored(seed, split: .search)
-            try store.appendEvent(runID: runID, kind: "baseline", payload: ["candidate": .string(seed.id), "mean": .number(seed.meanScore)])
+            try self.event("baseline", ["candidate": .string(seed.id), "mean": .number(seed.meanScore)])
         case .proposal(let proposal, let accepted):
             if let accepted { try recordScored(accepted, split: .search) }
-            try store.appendEvent(runID: runID, kind: "proposal", payload: try JSONValue(encoding: proposal))
+            try self.event("proposal", try JSONValue(encoding: proposal))
         case .stopped(let reason, let spend):
-            try store.appendEvent(runID: runID, kind: "search-stopped", payload: ["reason": .string(String(describing: reason)), "spend": try JSONValue(encoding: spend)])
+            try self.event("search-stopped", ["reason": .string(String(describing: reason)), "spend": try JSONValue(encoding: spend)])
         }
     }
 
@@ -32,7 +43,31 @@ struct RunRecorder: Sendable {
         try store.recordEvaluations(runID: runID, records)
     }
 
+    /// Records the event once: when this process or an earlier one already recorded it, nothing.
     func event(_ kind: String, _ payload: JSONValue) throws {
-        try store.appendEvent(runID: runID, kind: kind, payload: payload)
+        try store.recordEvent(runID: runID, key: try keys.next(kind: kind, payload: payload), kind: kind, payload: payload)
+    }
+}
+
+/// The deterministic key of each event a process records: kind, content hash and how many equal
+/// events came before it in this process.
+///
+/// A resumed run replays every completed step with the same answers, so it emits the same events
+/// with the same contents: the n-th `proposal` with a given content gets the same key in every
+/// process, while two genuinely equal events of one run still get two keys. Keys do not depend on
+/// the order of unequal events, which concurrent evaluation may change.
+final class EventKeys: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [String: Int] = [:]
+
+    /// The key of the next event of `kind` with `payload`.
+    func next(kind: String, payload: JSONValue) throws -> String {
+        let content = "\(kind):\(try ContentHash.of(payload))"
+        let occurrence = lock.withLock {
+            let count = seen[content, default: 0]
+            seen[content] = count + 1
+            return count
+        }
+        return "\(content):\(occurrence)"
     }
 }

@@ -18,10 +18,12 @@ extension ReportModel {
             let rows = winner.holdout.map { ItemRow(itemID: $0.itemID, reference: baseline[$0.itemID], score: $0.score) }
             items = ItemSection(split: "holdout", reference: "baseline", comparison: "winner", rows: rows)
             changes = Self.componentChanges(old: doc.holdout.baseline.candidate.components, new: winner.candidate.candidate.components)
-            personas = PersonaSection(results: winner.holdout, reference: doc.holdout.baselineHoldout)
+            // Every trial, the ones the gate excluded (simulator or infrastructure failures) included.
+            let all = doc.holdout.allResults
+            personas = PersonaSection(results: all[winner.candidate.id] ?? winner.holdout, reference: all[doc.holdout.baseline.id] ?? doc.holdout.baselineHoldout)
         } else {
             items = ItemSection(split: "holdout", reference: nil, comparison: "baseline", rows: doc.holdout.baselineHoldout.map { ItemRow(itemID: $0.itemID, reference: nil, score: $0.score) })
-            personas = PersonaSection(results: doc.holdout.baselineHoldout)
+            personas = PersonaSection(results: doc.holdout.allResults[doc.holdout.baseline.id] ?? doc.holdout.baselineHoldout)
         }
         phases = Self.phaseCosts(audit.usage, timings: audit.timings)
         modelsServed = audit.modelsServed

@@ -31,6 +31,7 @@ enum RunReport {
             for check in decision.checks { lines.append("| \(check.name.rawValue) | \(check.status.rawValue) | \(escape(check.detail)) |") }
             lines.append("")
         }
+        lines += personaLines(doc)
         if let winner = doc.winner {
             lines.append("## The change (\(winner.candidate.candidate.generator))")
             lines.append("")
@@ -58,6 +59,26 @@ enum RunReport {
         lines.append("")
         lines.append("Audit record: `\(auditPath)` (verify with `improve-cli audit verify \(auditPath)`).")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// pass^k per persona for baseline and winner, and the trials the gate left out.
+    static func personaLines(_ doc: RunDocument) -> [String] {
+        guard !doc.personas.isEmpty else { return [] }
+        var lines = ["## Personas (pass^k for k = 1, 2, ...)", ""]
+        lines.append("| persona | split | baseline | winner | trials passed (baseline → winner) | simulator / infra errors |")
+        lines.append("| --- | --- | --- | --- | --- | --- |")
+        for entry in doc.personas {
+            let passed = "\(entry.baseline.successes)/\(entry.baseline.trials) → " + (entry.winner.map { "\($0.successes)/\($0.trials)" } ?? "–")
+            let errors = "\(entry.baseline.simulatorErrors + (entry.winner?.simulatorErrors ?? 0)) / \(entry.baseline.infraErrors + (entry.winner?.infraErrors ?? 0))"
+            lines.append("| \(escape(entry.personaID)) | \(entry.split) | \(PersonaPassRates.format(entry.baseline)) | \(PersonaPassRates.format(entry.winner)) | \(passed) | \(errors) |")
+        }
+        lines.append("")
+        let excluded = doc.holdout.excluded
+        if excluded.trials > 0 {
+            lines.append("\(excluded.excluded.count) of \(excluded.trials) holdout persona trials were excluded from the gate's pairs (\(excluded.simulatorErrors) simulator and \(excluded.infraErrors) agent or judge failures).")
+            lines.append("")
+        }
+        return lines
     }
 
     static func mean(_ results: [ItemResult]) -> Double {

@@ -1,3 +1,4 @@
+import Evals
 import Foundation
 import Generators
 import ImproveCore
@@ -32,9 +33,16 @@ struct WriteBack {
             written = try ProfileVersionWriter.write(next, originalFile: inputs.profileFile, inPlace: options.inPlace)
         }
 
+        let searchUnits = search.split.validation.filter(PersonaUnit.isUnit)
+        let winnerID = winner?.candidate.id
+        let personas = PersonaPassRates.compare(
+            units: searchUnits, split: "search", baseline: Array(holdout.baseline.results.values), winner: winner.map { Array($0.candidate.results.values) })
+            + PersonaPassRates.compare(
+                units: inputs.holdout, split: "holdout", baseline: holdout.allResults[holdout.baseline.id] ?? [], winner: winnerID.flatMap { holdout.allResults[$0] })
         let context = RunDocument(
             runID: runID, inputs: inputs, generator: generatorName, seed: seed, budget: budget, search: search, holdout: holdout,
-            winner: winner, winnerProfile: winnerProfile, writtenProfile: written?.path, isStubOrReplay: isStubOrReplay, timings: timings, lineage: lineage)
+            winner: winner, winnerProfile: winnerProfile, writtenProfile: written?.path, isStubOrReplay: isStubOrReplay, timings: timings, lineage: lineage,
+            personas: personas)
         let auditURL = directory.appendingPathComponent("audit.json")
         let audit = try AuditBuilder.record(context)
         _ = try AuditSigner.write(audit, to: auditURL, key: options.auditKey)
@@ -43,15 +51,18 @@ struct WriteBack {
         try AtomicFile.write(Data(redactor.redact(RunReport.markdown(context, auditPath: auditURL.path)).utf8), to: reportURL)
         try ReportFiles.write(ReportModel(run: context, audit: audit, auditPath: auditURL.path, markdownPath: reportURL.path), to: directory, redactor: redactor)
 
-        let holdoutUsage = (holdout.baselineHoldout + holdout.finalists.flatMap(\.holdout)).reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
+        let holdoutResults = holdout.allResults.values.flatMap { $0 }
+        let holdoutUsage = holdoutResults.reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
+        let holdoutCalls = holdoutResults.reduce(0) { $0 + PersonaUnit.metricCalls(spentOn: $1) }
         return ImproveOutcome(
             runID: runID, joinedExistingRun: joined, verdict: decision.decision, reasons: decision.reasons,
             baselineSearchMean: holdout.baseline.meanScore, winnerSearchMean: winner?.candidate.meanScore ?? holdout.baseline.meanScore,
             baselineHoldoutMean: mean(holdout.baselineHoldout), winnerHoldoutMean: winner.map { mean($0.holdout) },
             winnerID: winner?.candidate.id ?? holdout.baseline.id, baselineID: holdout.baseline.id,
             writtenProfile: written?.path, auditRecord: auditURL.path, report: reportURL.path,
-            candidates: search.pool.count, proposals: search.proposals.count, metricCalls: search.spend.metricCalls + (1 + holdout.finalists.count) * inputs.holdout.count,
-            usage: search.spend.usage + holdoutUsage, stopReason: String(describing: search.stop))
+            candidates: search.pool.count, proposals: search.proposals.count, metricCalls: search.spend.metricCalls + holdoutCalls,
+            usage: search.spend.usage + holdoutUsage, stopReason: String(describing: search.stop),
+            personas: personas.isEmpty ? nil : personas, excludedTrials: holdout.excluded.trials > 0 ? holdout.excluded.excluded.count : nil)
     }
 
     private func mean(_ results: [ItemResult]) -> Double {
@@ -75,4 +86,6 @@ struct RunDocument {
     /// Wall-clock seconds per phase, for people; never read by control flow.
     let timings: [String: Double]
     var lineage: [LineageEntry]? = nil
+    /// pass^k per persona for baseline and winner (empty for a suite without personas).
+    var personas: [PersonaPassRates] = []
 }

@@ -52,8 +52,14 @@ public struct GateSettings: Codable, Sendable, Equatable {
     public var seed: UInt64
     /// How many of the best search candidates go to holdout (Holm-corrected when > 1).
     public var finalists: Int
+    /// Largest share of holdout persona trials that may be excluded from the pairs because the
+    /// simulator or the infrastructure failed; more holds the run (nil: the default, 0.2).
+    public var maxExcludedFraction: Double?
 
-    public init(minLift: Double = 0, confidence: Double = 0.95, minPairs: Int = 20, maxOverfitGap: Double = 0.25, maxDimensionRegression: Double = 0.05, maxCostRatio: Double? = nil, maxLatencyRatio: Double? = nil, bootstrapResamples: Int = 2000, seed: UInt64 = 20_260_101, finalists: Int = 1) {
+    /// ``maxExcludedFraction`` or its default.
+    public var excludedFractionLimit: Double { maxExcludedFraction ?? 0.2 }
+
+    public init(minLift: Double = 0, confidence: Double = 0.95, minPairs: Int = 20, maxOverfitGap: Double = 0.25, maxDimensionRegression: Double = 0.05, maxCostRatio: Double? = nil, maxLatencyRatio: Double? = nil, bootstrapResamples: Int = 2000, seed: UInt64 = 20_260_101, finalists: Int = 1, maxExcludedFraction: Double? = nil) {
         self.minLift = minLift
         self.confidence = confidence
         self.minPairs = minPairs
@@ -64,6 +70,7 @@ public struct GateSettings: Codable, Sendable, Equatable {
         self.bootstrapResamples = bootstrapResamples
         self.seed = seed
         self.finalists = finalists
+        self.maxExcludedFraction = maxExcludedFraction
     }
 }
 

@@ -5,7 +5,7 @@ public enum PolicyLoader {
     static let topKeys = ["allowedModels", "roles", "budget", "gate", "search", "spendCeiling", "evolution"]
     static let roleNames = ["reflection", "judge", "simulator", "author"]
     static let budgetKeys = ["metricCalls", "tokens", "cost"]
-    static let gateKeys = ["minLift", "confidence", "minPairs", "maxOverfitGap", "maxDimensionRegression", "maxCostRatio", "maxLatencyRatio", "bootstrapResamples", "seed", "finalists"]
+    static let gateKeys = ["minLift", "confidence", "minPairs", "maxOverfitGap", "maxDimensionRegression", "maxCostRatio", "maxLatencyRatio", "bootstrapResamples", "seed", "finalists", "maxExcludedFraction"]
     static let searchKeys = ["seed", "minibatchSize", "maxConsecutiveFailures", "maxComponentLength", "concurrency", "rollouts", "parallelProposals"]
 
     public static func load(contentsOf url: URL) throws -> Policy {
@@ -56,6 +56,7 @@ public enum PolicyLoader {
             if let value = fields.optional("bootstrapResamples") { gate.bootstrapResamples = try value.int(in: 100...1_000_000) }
             if let value = fields.optional("seed") { gate.seed = UInt64(try value.int(in: 0...Int.max)) }
             if let value = fields.optional("finalists") { gate.finalists = try value.int(in: 1...20) }
+            if let value = fields.optional("maxExcludedFraction") { gate.maxExcludedFraction = try value.double(in: 0...1) }
             policy.gate = gate
         }
         if let node = top.optional("search") {

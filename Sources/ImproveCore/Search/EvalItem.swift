@@ -70,4 +70,19 @@ public struct ItemResult: Codable, Sendable, Hashable {
 public protocol ProfileEvaluator: Sendable {
     /// Results in the order of `items`; one per item (a failed rollout is a result with `error`).
     func evaluate(_ profile: AgentProfile, on items: [EvalItem]) async throws -> [ItemResult]
+
+    /// The most metric calls scoring `item` can cost, reserved before it starts, so the search
+    /// never starts a unit it cannot pay to finish (1 for a single-turn item).
+    func metricCost(of item: EvalItem) -> Int
+
+    /// The metric calls a finished `result` actually cost (at most ``metricCost(of:)``).
+    func metricCalls(spentOn result: ItemResult) -> Int
+}
+
+extension ProfileEvaluator {
+    /// One metric call per item: a single rollout.
+    public func metricCost(of item: EvalItem) -> Int { 1 }
+
+    /// One metric call per result.
+    public func metricCalls(spentOn result: ItemResult) -> Int { 1 }
 }

@@ -146,7 +146,13 @@ public protocol RunStore: Sendable {
     func recordEvaluations(runID: String, _ records: [EvaluationRecord]) throws
     /// Appends a progress event.
     func appendEvent(runID: String, kind: String, payload: JSONValue) throws
+    /// Records an event once per (run, `key`): a second call with the same key, such as a
+    /// resumed run replaying its steps, adds nothing.
+    func recordEvent(runID: String, key: String, kind: String, payload: JSONValue) throws
     /// Marks the run finished (or interrupted) with its result or failure.
     func finishRun(id: String, state: RunState, result: JSONValue?, failure: String?) throws
     func summary(runID: String, lastEvents: Int) throws -> RunSummary
+    /// The run's candidates in the order they were recorded, with their mean search and holdout
+    /// scores; unknown ids are ``StoreError/unknownRun(id:store:)``.
+    func candidates(runID: String) throws -> [CandidateSummary]
 }

@@ -83,7 +83,7 @@ struct EvalCommand: AsyncParsableCommand {
         var runID: String?
         if let store {
             let opened = try SQLiteRunStore(path: store)
-            let dedupe = "eval:\(bundle.profile.contentHash):\(bundle.suite.contentHash):\(split):\(limit ?? 0):\(trials ?? 0)"
+            let dedupe = "eval:\(bundle.profile.contentHash):\(try bundle.suite.contentHash()):\(split):\(limit ?? 0):\(trials ?? 0)"
             let spec = RunSpec(
                 dedupeKey: dedupe, seed: bundle.suite.split.seed, profileName: bundle.profile.name, profileHash: bundle.profile.contentHash,
                 surface: "eval", generator: "none", config: ["split": .string(split)], policy: try JSONValue(encoding: bundle.policy))

@@ -22,7 +22,9 @@ struct EvolveCommand: AsyncParsableCommand {
               improve-cli evolve Profiles/travel-destination --seeds 1,2,3
               improve-cli evolve Profiles/sentiment --surface prompt
 
-            Exit codes: 0 shipped (with --seeds: every replicate finished), 1 error, 2 policy violation, 3 held, 4 rejected, 5 interrupted.
+            Unattended operation is that of `run`: one process per profile and store (a second exits 7, or waits with --wait), --spend-ceiling, --metrics-file, --log-format json, --dedupe-window, and a session record for `improve-cli runs --since`.
+
+            Exit codes: 0 shipped (with --seeds: every replicate finished), 1 error, 2 policy violation, 3 held, 4 rejected, 5 interrupted or stopped by the spend ceiling (resumable), 7 the profile is locked by another process.
             """)
 
     @Argument(help: "Profile directory holding profile.yaml, suite.yaml and policy.yaml.")
@@ -52,7 +54,12 @@ struct EvolveCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Comma-separated seeds: one replicate run per seed, and a summary across them.")
     var seeds: String?
 
+    @Option(name: .long, help: "Join a run with the same inputs only within this UTC window: day, hour or none (always join).")
+    var dedupeWindow: DedupeWindow = .none
+
     @OptionGroup var execution: ExecutionOptions
+
+    @OptionGroup(title: "Unattended runs") var operation: OperationOptions
 
     func validate() throws {
         if let budget, budget < 1 { throw ValidationError("--budget must be at least 1") }
@@ -77,8 +84,10 @@ struct EvolveCommand: AsyncParsableCommand {
     func run() async throws {
         var run = ImproveOptions(surface: surface, seed: seed, inPlace: execution.inPlace)
         if let budget { run.budget = Budget(metricCalls: budget) }
-        let options = EvolveOptions(run: run, population: population, generations: generations, elites: elites, holdoutSize: holdoutSize)
-        let status = await EvolveExecution(profileDirectory: profile, options: options, seeds: try parsedSeeds(), execution: execution).perform()
+        run.dedupeWindow = try dedupeWindow.bucketNow()
+        let request = EvolutionRequest(
+            options: EvolveOptions(run: run, population: population, generations: generations, elites: elites, holdoutSize: holdoutSize), seeds: try parsedSeeds())
+        let status = await RunExecution(profileDirectory: profile, options: run, execution: execution, operation: operation, evolution: request).perform()
         throw ExitCode(status)
     }
 }

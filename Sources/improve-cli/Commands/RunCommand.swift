@@ -99,13 +99,7 @@ struct RunCommand: AsyncParsableCommand {
         let surface = self.surface ?? (ArtifactInputs.isArtifactProfile(directory) ? .artifact : .prompt)
         var options = ImproveOptions(surface: surface, generator: generator, seed: seed, dedupeKey: dedupeKey, inPlace: execution.inPlace)
         if let budget { options.budget = Budget(metricCalls: budget) }
-        do {
-            // The window's bucket comes from the wall clock once, here, and enters the dedupe key as a value.
-            options.dedupeWindow = dedupeWindow.bucket(at: try WallClock.now())
-        } catch {
-            Terminal.error(String(describing: error))
-            throw ExitCode(ExitStatus.error.rawValue)
-        }
+        options.dedupeWindow = try dedupeWindow.bucketNow()
         let status = await RunExecution(profileDirectory: profile, options: options, execution: execution, operation: operation).perform()
         throw ExitCode(status)
     }
@@ -141,7 +135,7 @@ struct ResumeCommand: AsyncParsableCommand {
         if record.spec.generator == EvolvePlan.generatorName {
             let status: Int32
             do {
-                status = try await EvolveExecution.resuming(record, execution: execution).perform()
+                status = try await RunExecution.resumingEvolution(record, execution: execution, operation: operation).perform()
             } catch {
                 status = RunExecution.exitStatus(reporting: error)
             }

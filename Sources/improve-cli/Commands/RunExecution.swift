@@ -4,14 +4,17 @@ import Foundation
 import Improve
 import ImproveCore
 
-/// The body shared by `run` and `resume`: load, preflight, open the store, run with progress
-/// and signal handling, print the outcome, map it to an exit code.
+/// The body shared by `run`, `evolve` and `resume`: load, preflight, take the profile lock, open
+/// the store, run with progress, signal handling and the spend ceiling, print the outcome, record
+/// the session, map it to an exit code.
 struct RunExecution {
     let profileDirectory: String
     var options: ImproveOptions
     let execution: ExecutionOptions
     var operation = OperationOptions()
     var expectedProfileHash: String? = nil
+    /// Set for `evolve` (and the resumption of an evolve run): what is evolved instead of searched.
+    var evolution: EvolutionRequest? = nil
 
     /// Runs, then records the session and writes the metrics file, and returns the exit status.
     func perform() async -> Int32 {
@@ -25,7 +28,7 @@ struct RunExecution {
     private func execute(_ session: SessionRecord) async -> Int32 {
         do {
             // The wall clock is read once, here, for the start of the spend window (and once in
-            // `RunCommand` for the dedupe window's bucket); the run only ever sees the values.
+            // `DedupeWindow.bucketNow` for the dedupe window's bucket); the run only ever sees the values.
             let now = try WallClock.now()
             var options = self.options
             options.outputDirectory = execution.out.map { URL(fileURLWithPath: $0) }
@@ -34,7 +37,12 @@ struct RunExecution {
             session.gate = gate
             let progress = ProgressLine(enabled: !execution.json)
             // Preflight before the store is even opened: a breach must leave no file behind.
-            let prepared = options.surface == .artifact ? try prepareArtifact(options, gate: gate) : try prepareProfile(options, gate: gate)
+            let prepared: PreparedRun
+            if let evolution {
+                prepared = try prepareEvolution(evolution, options, gate: gate, line: progress)
+            } else {
+                prepared = options.surface == .artifact ? try prepareArtifact(options, gate: gate) : try prepareProfile(options, gate: gate)
+            }
             gate.configure(operation.spendCeiling(policy: prepared.policy.spendCeiling), now: now)
 
             let lock = try await ProfileLock.acquire(profileDirectory: profileDirectory, storePath: execution.store, wait: operation.lockWait, now: Date.init)
@@ -60,9 +68,9 @@ struct RunExecution {
             }
             monitor.install { task.cancel() }
             gate.whenStopped { task.cancel() }
-            let outcome: ImproveOutcome
+            let finished: PreparedRun.Finished
             do {
-                outcome = try await task.value
+                finished = try await task.value
             } catch StoreError.cancelled(let runID) where gate.stopped != nil {
                 progress.finish()
                 let stop = gate.stopped.map(String.init(describing:)) ?? "spend ceiling reached"
@@ -73,6 +81,14 @@ struct RunExecution {
                 return ExitStatus.interrupted.rawValue
             }
             progress.finish()
+            let outcome: ImproveOutcome
+            switch finished {
+            case .outcome(let single):
+                outcome = single
+            case .replicates(let summary):
+                try print(summary)
+                return ExitStatus.shipped.rawValue
+            }
             session.stopReason = outcome.stopReason
             try print(outcome, session: session)
             switch outcome.verdict {
@@ -130,18 +146,33 @@ struct RunExecution {
     }
 
     /// A run that passed preflight and only waits for its store.
-    private struct PreparedRun {
+    struct PreparedRun {
+        /// What a prepared run ends with.
+        enum Finished: Sendable {
+            /// One run's outcome (`run`, `resume`, `evolve`).
+            case outcome(ImproveOutcome)
+            /// The summary of `evolve --seeds`: one run per seed.
+            case replicates(ReplicateSummary)
+        }
+
         var policy: Policy
-        var start: (_ store: SQLiteRunStore, _ options: ImproveOptions, _ progress: @escaping @Sendable (ImproveProgress) -> Void) async throws -> ImproveOutcome
+        var start: (_ store: SQLiteRunStore, _ options: ImproveOptions, _ progress: @escaping @Sendable (ImproveProgress) -> Void) async throws -> Finished
     }
 
-    private func prepareProfile(_ options: ImproveOptions, gate: SpendGate) throws -> PreparedRun {
+    /// The profile directory's bundle, refused when `--strict` finds warnings or when a resumed
+    /// run's profile changed since it started.
+    func loadBundle() throws -> ProfileBundle {
         let bundle = try ProfileBundle.load(directory: URL(fileURLWithPath: profileDirectory))
         try InputWarnings.report(bundle.warnings, strict: execution.strict)
         if let expected = expectedProfileHash, expected != bundle.profile.contentHash {
             throw PreflightError(problem: "\(bundle.profileFile.path) changed since the run started (hash \(bundle.profile.contentHash.prefix(12)) ≠ \(expected.prefix(12))); start a new run instead")
         }
-        let inputs = ImproveInputs(bundle: bundle)
+        return bundle
+    }
+
+    private func prepareProfile(_ options: ImproveOptions, gate: SpendGate) throws -> PreparedRun {
+        let bundle = try loadBundle()
+        let inputs = try ImproveInputs(bundle: bundle)
         // Preflight only; the run repeats it and reports its warnings through progress, but
         // --strict must refuse on them before the store exists.
         let plan = try ImprovePlan(inputs, options: options)
@@ -152,7 +183,7 @@ struct RunExecution {
         let models = gate.guarding(try ModelAccessFactory.make(
             providersFile: bundle.providersFile, execution: execution, models: [bundle.profile.model] + bundle.policy.roles.values.sorted { $0.qualifiedName < $1.qualifiedName }))
         return PreparedRun(policy: inputs.policy) { store, options, progress in
-            try await improve(inputs, surface: options.surface, options: options, store: store, models: models, progress: progress)
+            .outcome(try await improve(inputs, surface: options.surface, options: options, store: store, models: models, progress: progress))
         }
     }
 
@@ -167,7 +198,7 @@ struct RunExecution {
         let models = gate.guarding(
             try ModelAccessFactory.make(providersFile: FileManager.default.fileExists(atPath: providers.path) ? providers : nil, execution: execution))
         return PreparedRun(policy: inputs.policy) { store, options, progress in
-            try await improveArtifact(inputs, options: options, store: store, models: models, progress: progress)
+            .outcome(try await improveArtifact(inputs, options: options, store: store, models: models, progress: progress))
         }
     }
 
@@ -198,6 +229,10 @@ struct RunExecution {
         } else {
             lines.append("search (validation): baseline \(pct(outcome.baselineSearchMean)) → winner \(pct(outcome.winnerSearchMean))")
             lines.append("holdout:             baseline \(pct(outcome.baselineHoldoutMean)) → winner \(pct(outcome.winnerHoldoutMean))")
+            if let personas = outcome.personas?.filter({ $0.split == "holdout" }), !personas.isEmpty {
+                let passes = personas.map { "\($0.personaID) \(pct($0.baseline.passHatK.first)) → \(pct($0.winner?.passHatK.first))" }
+                lines.append("holdout personas pass^1: " + passes.joined(separator: ", ") + " (\(outcome.excludedTrials ?? 0) trials excluded)")
+            }
         }
         lines.append("\(outcome.proposals) proposals, \(outcome.candidates) candidates, \(outcome.metricCalls) metric calls, \(outcome.usage.totalTokens) tokens, $\(String(format: "%.4f", outcome.usage.cost)); stopped: \(outcome.stopReason)")
         if let written = outcome.writtenProfile { lines.append("\(outcome.artifactMetric == nil ? "new profile" : "new version"): \(written)") }
@@ -205,6 +240,7 @@ struct RunExecution {
         lines.append("report:      \(outcome.report)")
         let page = ReportFiles.page(besideMarkdown: outcome.report)
         if FileManager.default.fileExists(atPath: page.path) { lines.append("html report: \(page.path)") }
+        if let evolution = outcome.evolution { lines += Self.evolutionLines(evolution) }
         return lines.joined(separator: "\n")
     }
 

@@ -7,7 +7,7 @@ import ImproveCore
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show one run: steps by kind and state, spend by model, candidates, evaluations, recent events.",
+        abstract: "Show one run: steps by kind and state, spend by model, candidates (id, generator, parent, search score, kept or dropped, rationale), recent events.",
         discussion: "Read-only: a missing store is reported, never created.")
 
     @Argument(help: "The run id, as listed by `improve-cli runs`.")
@@ -19,14 +19,15 @@ struct ShowCommand: ParsableCommand {
     @Option(help: "How many of the latest events to show.")
     var events: Int = 10
 
-    @Flag(help: "Print the run's record as JSON (result and event payloads raw) instead of text.")
+    @Flag(help: "Print the run's record as JSON (result, event payloads and candidates with their components raw) instead of text.")
     var json = false
 
     func run() throws {
         let store = try StoreAccess.openReadOnly(store)
         let summary = try store.summary(runID: runID, lastEvents: max(0, events))
+        let candidates = try store.candidates(runID: runID)
         if json {
-            print(try StoreAccess.json(summary))
+            print(try StoreAccess.json(ShownRun(summary: summary, candidateList: candidates)))
             return
         }
         let run = summary.run
@@ -62,6 +63,11 @@ struct ShowCommand: ParsableCommand {
             print("  an attempt cut short in flight may have been charged by the provider without a ledger row.")
         }
         print("\ncandidates \(summary.candidates), evaluations \(summary.evaluations)")
+        if !candidates.isEmpty {
+            // Every event, not only the last few shown: each candidate's fate is in one of them.
+            let allEvents = try store.summary(runID: runID, lastEvents: Int(Int32.max)).lastEvents
+            print(indent(CandidateLines.table(candidates, events: allEvents, winnerID: run.result?["winnerID"]?.stringValue)))
+        }
         if !summary.lastEvents.isEmpty {
             print("\nlast events")
             let width = summary.lastEvents.map { String($0.sequence).count }.max() ?? 1
@@ -69,6 +75,20 @@ struct ShowCommand: ParsableCommand {
                 let number = "#\(event.sequence)".padding(toLength: width + 1, withPad: " ", startingAt: 0)
                 print("  \(number)  \(StoreAccess.timestamp(event.at))  \(RunText.event(kind: event.kind, payload: event.payload))")
             }
+        }
+    }
+
+    /// `show --json`: the run summary's fields and the candidates beside them.
+    private struct ShownRun: Encodable {
+        let summary: RunSummary
+        let candidateList: [CandidateSummary]
+
+        private enum Key: String, CodingKey { case candidateList }
+
+        func encode(to encoder: any Encoder) throws {
+            try summary.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(candidateList, forKey: .candidateList)
         }
     }
 

@@ -86,7 +86,8 @@ enum RunText {
         String((value?.stringValue ?? "?").prefix(12))
     }
 
-    private static func preview(_ text: String, limit: Int = 100) -> String {
+    /// `text` on one line, cut to `limit` characters with an ellipsis.
+    static func preview(_ text: String, limit: Int = 100) -> String {
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
     }

@@ -11,6 +11,17 @@ enum DedupeWindow: String, ExpressibleByArgument, CaseIterable {
     /// A new run each UTC hour.
     case hour
 
+    /// The bucket of now. The wall clock is read once, here, by the command, and enters the
+    /// dedupe key as a value; an unreadable clock exits 1 with the error printed.
+    func bucketNow() throws -> String? {
+        do {
+            return bucket(at: try WallClock.now())
+        } catch {
+            Terminal.error(String(describing: error))
+            throw ExitCode(ExitStatus.error.rawValue)
+        }
+    }
+
     /// The bucket `date` falls in, such as `day:2026-11-30` or `hour:2026-11-30T03`; nil for `.none`.
     func bucket(at date: Date) -> String? {
         var calendar = Calendar(identifier: .gregorian)

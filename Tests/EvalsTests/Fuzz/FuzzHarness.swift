@@ -18,11 +18,15 @@ enum FuzzHarness {
     /// Runs `body` on `cases` inputs drawn from `generator` (or for IMPROVE_FUZZ_SECONDS), and
     /// checks each finishes within `perCaseLimit`; returns how many ran.
     ///
+    /// The limit is there to catch super-linear blow-ups (an alias bomb grows about nine times
+    /// per level), not to time the loaders: a case takes microseconds, so a generous 10 s never
+    /// fails on a loaded machine's scheduling, as 2 s did at a load average of 12.
+    ///
     /// Each case runs on a worker thread watched from here: a case that never returns (a hang)
     /// is reported and ends the target, instead of hanging the whole test run.
     @discardableResult
     static func run<Input: Sendable, Shrinks: SendableSequenceType>(
-        _ target: String, cases: Int = 1500, perCaseLimit: Duration = .seconds(2), generator: Generator<Input, Shrinks>,
+        _ target: String, cases: Int = 1500, perCaseLimit: Duration = .seconds(10), generator: Generator<Input, Shrinks>,
         body: @escaping @Sendable (Input) throws -> Void
     ) -> Int {
         let budget = Duration.seconds(seconds ?? defaultSeconds)

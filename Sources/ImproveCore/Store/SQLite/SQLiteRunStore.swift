@@ -257,12 +257,23 @@ public final class SQLiteRunStore: RunStore {
     }
 
     public func appendEvent(runID: String, kind: String, payload: JSONValue) throws {
+        try insertEvent(runID: runID, key: nil, kind: kind, payload: payload)
+    }
+
+    public func recordEvent(runID: String, key: String, kind: String, payload: JSONValue) throws {
+        try insertEvent(runID: runID, key: key, kind: kind, payload: payload)
+    }
+
+    /// Inserts an event; one whose key the run already has is skipped (keys are unique per run,
+    /// a nil key never conflicts).
+    private func insertEvent(runID: String, key: String?, kind: String, payload: JSONValue) throws {
         let payloadText = try StoreCoding.text(payload)
         try pool.write { db in
             let now = StoreCoding.now()
             try db.execute(
-                sql: "INSERT INTO events (run_id, kind, payload_json, at) VALUES (?, ?, ?, ?)",
-                arguments: [runID, kind, payloadText, now])
+                sql: "INSERT INTO events (run_id, kind, payload_json, at, event_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, event_key) DO NOTHING",
+                arguments: [runID, kind, payloadText, now, key])
+            guard db.changesCount > 0 else { return }
             try db.execute(sql: "UPDATE runs SET updated_at = ? WHERE id = ?", arguments: [now, runID])
         }
     }

@@ -104,6 +104,13 @@ enum StoreSchema {
                 CREATE INDEX events_run ON events(run_id, sequence);
                 """)
         }
+        // A resumed run replays its events; their deterministic keys keep each one stored once.
+        migrator.registerMigration("improve-v2-event-keys") { db in
+            try db.execute(sql: """
+                ALTER TABLE events ADD COLUMN event_key TEXT;
+                CREATE UNIQUE INDEX events_key ON events(run_id, event_key);
+                """)
+        }
         return migrator
     }
 }
