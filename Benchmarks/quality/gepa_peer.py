@@ -144,6 +144,7 @@ def main():
         return sum(scores) / len(scores) if scores else 0.0
 
     baseline_holdout = mean_on(spec["system"], spec["holdout"])
+    winner_holdout = baseline_holdout if best == spec["system"] else mean_on(best, spec["holdout"])
     val_scores = getattr(result, "val_aggregate_scores", None) or []
     best_index = getattr(result, "best_idx", 0)
     print(json.dumps({
@@ -151,10 +152,12 @@ def main():
         "seedSearchMean": val_scores[0] if val_scores else None,
         "winnerSearchMean": val_scores[best_index] if val_scores else None,
         "baselineHoldoutMean": baseline_holdout,
-        "winnerHoldoutMean": baseline_holdout if best == spec["system"] else mean_on(best, spec["holdout"]),
+        "winnerHoldoutMean": winner_holdout,
         "candidates": getattr(result, "num_candidates", None),
-        "metricCalls": search_calls, "gepaMetricCalls": getattr(result, "total_metric_calls", None),
-        "tokens": search_tokens,
+        # Totals over search and holdout, as improve's outcome counts them; the search share apart.
+        "metricCalls": calls["task"], "searchMetricCalls": search_calls,
+        "gepaMetricCalls": getattr(result, "total_metric_calls", None),
+        "tokens": tokens["task"] + tokens["reflection"], "searchTokens": search_tokens,
         "searchSeconds": round(search_seconds, 1), "winnerPrompt": best,
     }))
 
