@@ -18,7 +18,11 @@ struct CandidateScreen {
             let text = child.components[name] ?? ""
             if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "component \(name) is empty" }
             if text.count > maxLength { return "component \(name) has \(text.count) characters, over the cap of \(maxLength)" }
-            if rejected.contains(where: { $0.component == name && $0.text == text }) {
+            // A repeat of a rejected edit is refused when it is the only change. An edit
+            // that changes several components together is a new hypothesis even when each
+            // part failed alone (issue 10: format constraint and answer cue each tie at 0
+            // and only together make a small model answer), so only its id must be new.
+            if changed.count == 1, rejected.contains(where: { $0.component == name && $0.text == text }) {
                 return "component \(name) repeats an edit already rejected"
             }
         }

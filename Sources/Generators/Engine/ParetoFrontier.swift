@@ -19,7 +19,13 @@ public struct ParetoFrontier: Sendable, Equatable {
     ///   - scores: candidate id → (item id → score). Items missing for a candidate count as
     ///     not won by it.
     ///   - items: the validation item ids to build fronts over.
-    public init(scores: [String: [String: Double]], items: [String]) {
+    ///   - tieBreak: a second key for the weakest-first order when validation means tie
+    ///     (the engine passes each candidate's mean over every pair it has scored). When
+    ///     every candidate scores 0 on every validation item, all fronts hold everyone and
+    ///     only one candidate survives; without this it would be the one with the largest
+    ///     id, an arbitrary pick, and with it it is the one that did best on the minibatch
+    ///     pairs already paid for (issue 10), so operators build on the current best.
+    public init(scores: [String: [String: Double]], items: [String], tieBreak: [String: Double] = [:]) {
         let ids = scores.keys.sorted()
         var fronts: [Set<String>] = []
         for item in items {
@@ -33,7 +39,7 @@ public struct ParetoFrontier: Sendable, Equatable {
             return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
         }
         var alive = Set(ids.filter { id in fronts.contains { $0.contains(id) } })
-        let weakestFirst = alive.sorted { (mean($0), $0) < (mean($1), $1) }
+        let weakestFirst = alive.sorted { (mean($0), tieBreak[$0] ?? 0, $0) < (mean($1), tieBreak[$1] ?? 0, $1) }
         for id in weakestFirst where alive.count > 1 {
             let own = fronts.filter { $0.contains(id) }
             let dominated = own.allSatisfy { front in front.contains { $0 != id && alive.contains($0) } }

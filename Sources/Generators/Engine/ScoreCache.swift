@@ -23,6 +23,15 @@ struct ScoreCache: Sendable {
         }
     }
 
+    /// Mean score of `candidate` over every item it has been scored on (validation and
+    /// minibatch pairs alike), summed in item-id order so it is the same in every process;
+    /// nil when it has no scored pair.
+    func meanOverScoredPairs(candidate: String) -> Double? {
+        guard let known = results[candidate], !known.isEmpty else { return nil }
+        let scores = known.keys.sorted().compactMap { known[$0]?.score }
+        return scores.reduce(0, +) / Double(scores.count)
+    }
+
     /// Results of `candidate` on `items`, in the order of `items` (only the known ones).
     func results(candidate: String, on items: [EvalItem]) -> [ItemResult] {
         items.compactMap { results[candidate]?[$0.id] }

@@ -37,7 +37,7 @@ struct SearchLoop {
     mutating func run() async throws -> SearchResult {
         let stop = try await loop()
         try await engine.checkpoint?(.stopped(stop, spend: spend))
-        return SearchResult(pool: pool, ranking: pool.rankedByValidation(), proposals: proposals, spend: spend, stop: stop, split: split)
+        return SearchResult(pool: pool, ranking: pool.rankedByValidation(tieBreak: searchMeans()), proposals: proposals, spend: spend, stop: stop, split: split)
     }
 
     private mutating func loop() async throws -> StopReason {
@@ -67,15 +67,67 @@ struct SearchLoop {
         }
     }
 
-    private enum IterationOutcome {
+    enum IterationOutcome {
         case accepted
         case failed(Int)
         case stop(StopReason)
     }
 
+    /// One iteration: `parallelProposals` proposals drawn one after another (parent,
+    /// minibatch and generator draws stay serial, so the random streams advance in the same
+    /// order whatever happens later), their children evaluated concurrently, and the
+    /// outcomes applied in draw order. Nothing a child's evaluation returns is used before
+    /// every evaluation of its batch has finished, so completion order cannot change the
+    /// result. With one proposal per iteration this is GEPA's loop unchanged.
     private mutating func iterate(_ iteration: Int) async throws -> IterationOutcome {
+        let width = max(1, engine.settings.parallelProposals)
+        var pending: [PendingChild] = []
+        var failed = 0
+        var stop: StopReason?
+        for _ in 0..<width {
+            switch try await draft(iteration) {
+            case .children(let children): pending += children
+            case .failed(let count): failed += count
+            case .stop(let reason): stop = reason
+            }
+            if stop != nil { break }
+        }
+        // Serially, each child is screened after the previous one was judged (so it sees
+        // that rejection); in parallel a batch is screened together.
+        let batches = width == 1 ? pending.map { [$0] } : (pending.isEmpty ? [] : [pending])
+        var anyAccepted = false
+        for batch in batches {
+            let outcome = try await evaluate(batch)
+            anyAccepted = anyAccepted || outcome.accepted
+            failed += outcome.failed
+            if let reason = outcome.stop {
+                return .stop(reason)
+            }
+        }
+        if let stop { return .stop(stop) }
+        return anyAccepted ? .accepted : .failed(failed)
+    }
+
+    /// A child waiting to be screened and evaluated, with the proposal it came from.
+    struct PendingChild {
+        var record: ProposalRecord
+        let child: Candidate
+        let parent: ScoredCandidate
+        let minibatch: [EvalItem]
+    }
+
+    private enum DraftOutcome {
+        case children([PendingChild])
+        case failed(Int)
+        case stop(StopReason)
+    }
+
+    /// Picks a parent and a minibatch, scores the parent on it and asks the generator.
+    private mutating func draft(_ iteration: Int) async throws -> DraftOutcome {
         let random = RandomStates(selection: selectionRNG.state, minibatch: minibatchRNG.state, generator: generatorRNG.state)
-        let frontier = ParetoFrontier(scores: pool.reduce(into: [:]) { $0[$1.id] = $1.results.mapValues(\.score) }, items: split.validation.map(\.id))
+        let frontier = ParetoFrontier(
+            scores: pool.reduce(into: [:]) { $0[$1.id] = $1.results.mapValues(\.score) }, items: split.validation.map(\.id),
+            tieBreak: searchMeans())
         let parentID = frontier.sample(using: &selectionRNG) ?? pool[0].id
         let parent = pool.first { $0.id == parentID } ?? pool[0]
         let minibatch = nextMinibatch()
@@ -126,9 +178,7 @@ struct SearchLoop {
                 try await log(record, accepted: nil)
                 return .failed(1)
             }
-            var failed = 0
-            var anyAccepted = false
-            for (index, child) in children.enumerated() {
+            return .children(children.enumerated().map { index, child in
                 var childRecord = record
                 if index > 0 {
                     // Shared costs were charged to the first child's line.
@@ -136,103 +186,53 @@ struct SearchLoop {
                     childRecord.reflectionUsage = .zero
                     childRecord.evaluationUsage = .zero
                 }
-                switch try await consider(child, parent: parent, minibatch: minibatch, record: childRecord) {
-                case .accepted: anyAccepted = true
-                case .failed(let count): failed += count
-                case .stop(let reason): return .stop(reason)
-                }
-            }
-            return anyAccepted ? .accepted : .failed(failed)
+                return PendingChild(record: childRecord, child: child, parent: parent, minibatch: minibatch)
+            })
         }
-    }
-
-    /// Screens, scores and accepts or rejects one child.
-    private mutating func consider(_ child: Candidate, parent: ScoredCandidate, minibatch: [EvalItem], record: ProposalRecord) async throws -> IterationOutcome {
-        var record = record
-        record.generator = child.generator
-        record.rationale = child.rationale
-        record.child = child.id
-        record.childParents = child.parents
-        record.changedComponents = changedComponents(child, from: parent.candidate)
-
-        if let problem = screen.problem(with: child, parent: parent.candidate, seen: seen, rejected: rejected) {
-            remember(child, parent: parent.candidate, reason: problem)
-            record.reason = "rejected before scoring: \(problem)"
-            try await log(record, accepted: nil)
-            return .failed(1)
-        }
-
-        // Acceptance compares against every parent still in the pool (a merge has two), so
-        // their minibatch scores are needed too; validation is reserved up front so an
-        // accepted child is always fully scored.
-        let named = child.parents.compactMap { id in pool.first { $0.id == id } }
-        let baselines = named.isEmpty ? [parent] : named
-        let needed = baselines.reduce(0) { $0 + cost($1.candidate, on: minibatch) } + cost(child, on: unique(minibatch + split.validation))
-        guard spend.allows(needed, within: engine.budget) else {
-            record.reason = "stopped: the budget cannot pay for scoring this child"
-            try await log(record, accepted: nil)
-            return .stop(budgetStop(needed: needed))
-        }
-        seen.insert(child.id)
-        var baselineSum = -Double.infinity
-        for baseline in baselines {
-            let run = try await score(baseline.candidate, on: minibatch)
-            record.metricCalls += run.paid
-            record.evaluationUsage = record.evaluationUsage + run.usage
-            baselineSum = max(baselineSum, run.results.reduce(0) { $0 + $1.score })
-        }
-        let childRun = try await score(child, on: minibatch)
-        record.metricCalls += childRun.paid
-        record.evaluationUsage = record.evaluationUsage + childRun.usage
-        record.childScores = childRun.results.map(\.score)
-        let childSum = record.childScores.reduce(0, +)
-
-        guard childSum > baselineSum else {
-            let reason = "minibatch sum \(format(childSum)) did not beat \(format(baselineSum))"
-            remember(child, parent: parent.candidate, reason: reason)
-            record.reason = "rejected: \(reason)"
-            try await log(record, accepted: nil)
-            return .failed(1)
-        }
-        let validation = try await score(child, on: split.validation)
-        record.metricCalls += validation.paid
-        record.evaluationUsage = record.evaluationUsage + validation.usage
-        let scored = ScoredCandidate(candidate: child, results: validation.results.byID)
-        pool.append(scored)
-        record.accepted = true
-        record.reason = "accepted: minibatch sum \(format(childSum)) > \(format(baselineSum)); validation mean \(format(scored.meanScore))"
-        try await log(record, accepted: scored)
-        return .accepted
     }
 
     // MARK: - Scoring and budget
 
     /// Metric calls scoring `candidate` on `items` could cost now, at most (cached pairs are
-    /// free; a multi-turn unit reserves its longest possible dialogue).
-    private func cost(_ candidate: Candidate, on items: [EvalItem]) -> Int {
-        cache.missing(candidate: candidate.id, in: items).reduce(0) { $0 + engine.evaluator.metricCost(of: $1) }
+    /// free; a multi-turn unit reserves its longest possible dialogue; every rollout of a
+    /// pair pays again).
+    func cost(_ candidate: Candidate, on items: [EvalItem]) -> Int {
+        cache.missing(candidate: candidate.id, in: items).reduce(0) { $0 + engine.evaluator.metricCost(of: $1) } * rolloutEvaluator.rollouts
     }
 
-    private mutating func score(_ candidate: Candidate, on items: [EvalItem]) async throws -> (results: [ItemResult], paid: Int, usage: Usage) {
+    var rolloutEvaluator: RolloutMean {
+        RolloutMean(evaluator: engine.evaluator, rollouts: max(1, engine.settings.rollouts))
+    }
+
+    mutating func score(_ candidate: Candidate, on items: [EvalItem]) async throws -> (results: [ItemResult], paid: Int, usage: Usage) {
         let missing = cache.missing(candidate: candidate.id, in: items)
-        var usage = Usage.zero
+        var paid: (paid: Int, usage: Usage) = (0, .zero)
         if !missing.isEmpty {
             let profile = try engine.surface.apply(candidate.components, to: engine.base)
-            let results = try await engine.evaluator.evaluate(profile, on: missing)
-            guard results.map(\.itemID) == missing.map(\.id) else {
-                throw SearchError.evaluatorMismatch(expected: missing.map(\.id), got: results.map(\.itemID))
-            }
-            cache.store(candidate: candidate.id, results)
-            usage = results.reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
-            let paid = results.reduce(0) { $0 + engine.evaluator.metricCalls(spentOn: $1) }
-            spend.metricCalls += paid
-            spend.usage = spend.usage + usage
-            return (cache.results(candidate: candidate.id, on: items), paid, usage)
+            paid = charge(candidate, try await rolloutEvaluator.evaluate(profile, on: missing))
         }
-        return (cache.results(candidate: candidate.id, on: items), 0, usage)
+        return (cache.results(candidate: candidate.id, on: items), paid.paid, paid.usage)
     }
 
-    private func budgetStop(needed: Int) -> StopReason {
+    /// Stores fresh results of `candidate` and charges them to the run.
+    mutating func charge(_ candidate: Candidate, _ scored: RolloutMean.Scored) -> (paid: Int, usage: Usage) {
+        cache.store(candidate: candidate.id, scored.results)
+        let usage = scored.results.reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
+        let paid = scored.metricCalls
+        spend.metricCalls += paid
+        spend.usage = spend.usage + usage
+        return (paid, usage)
+    }
+
+    /// Each pool member's mean over every pair it has scored (the tie-break of ranking and
+    /// of the frontier when validation means are equal).
+    private func searchMeans() -> [String: Double] {
+        pool.reduce(into: [:]) { means, member in
+            means[member.id] = cache.meanOverScoredPairs(candidate: member.id)
+        }
+    }
+
+    func budgetStop(needed: Int) -> StopReason {
         .budget(needed: needed, left: spend.metricCallsLeft(in: engine.budget))
     }
 
@@ -248,7 +248,7 @@ struct SearchLoop {
         return Array(epochOrder[epochPosition..<(epochPosition + size)])
     }
 
-    private mutating func remember(_ child: Candidate, parent: Candidate, reason: String) {
+    mutating func remember(_ child: Candidate, parent: Candidate, reason: String) {
         seen.insert(child.id)
         for name in changedComponents(child, from: parent) {
             let edit = RejectedEdit(component: name, text: child.components[name] ?? "", generator: child.generator, reason: reason)
@@ -256,7 +256,7 @@ struct SearchLoop {
         }
     }
 
-    private mutating func log(_ record: ProposalRecord, accepted: ScoredCandidate?) async throws {
+    mutating func log(_ record: ProposalRecord, accepted: ScoredCandidate?) async throws {
         proposals.append(record)
         try await engine.checkpoint?(.proposal(record, accepted: accepted))
     }
@@ -266,12 +266,12 @@ struct SearchLoop {
         engine.progress?(SearchProgress(iteration: iteration, poolSize: pool.count, bestValidationMean: best, spend: spend))
     }
 
-    private func unique(_ items: [EvalItem]) -> [EvalItem] {
+    func unique(_ items: [EvalItem]) -> [EvalItem] {
         var ids = Set<String>()
         return items.filter { ids.insert($0.id).inserted }
     }
 
-    private func format(_ value: Double) -> String {
+    func format(_ value: Double) -> String {
         String(Double((value * 1000).rounded()) / 1000)
     }
 }

@@ -121,10 +121,15 @@ public struct SearchResult: Sendable {
 }
 
 extension Array where Element == ScoredCandidate {
-    /// Best first: higher validation mean, then shorter total text, then id.
-    func rankedByValidation() -> [ScoredCandidate] {
+    /// Best first: higher validation mean, then the higher `tieBreak` (the engine passes
+    /// each candidate's mean over every pair it scored, minibatches included, so a tie at
+    /// a validation mean of 0 goes to the candidate that won pairs elsewhere rather than
+    /// to the shortest text), then shorter total text, then id.
+    func rankedByValidation(tieBreak: [String: Double] = [:]) -> [ScoredCandidate] {
         sorted { a, b in
             if a.meanScore != b.meanScore { return a.meanScore > b.meanScore }
+            let ta = tieBreak[a.id] ?? 0, tb = tieBreak[b.id] ?? 0
+            if ta != tb { return ta > tb }
             let la = a.candidate.components.values.reduce(0) { $0 + $1.count }
             let lb = b.candidate.components.values.reduce(0) { $0 + $1.count }
             if la != lb { return la < lb }

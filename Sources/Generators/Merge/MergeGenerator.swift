@@ -43,10 +43,24 @@ public struct MergeGenerator: CandidateGenerator {
         return merged
     }
 
+    /// The candidates merge pairs are drawn from: GEPA's Pareto frontier when it holds at
+    /// least two, else the whole pool.
+    ///
+    /// On a small pool, or when every validation score ties (all 0 on a hard task), the
+    /// frontier collapses to one survivor and GEPA's merge can never fire, so two children
+    /// that each improved a different component of the seed would never be combined
+    /// (issue 10). The pool fallback lets them meet; the ancestor rule in ``merge(_:_:ancestor:)``
+    /// still refuses pairs that did worse than their common ancestor, and the engine still
+    /// demands that the child beat both parents on a minibatch.
+    public static func mergeable(_ pool: [ScoredCandidate], items: [String]) -> [String] {
+        let frontier = ParetoFrontier(scores: pool.reduce(into: [:]) { $0[$1.id] = $1.results.mapValues(\.score) }, items: items).ids
+        return frontier.count >= 2 ? frontier : pool.map(\.id).sorted()
+    }
+
     public func propose(_ context: ProposalContext, model: any ModelClient, rng: inout SeededRandom) async throws -> Proposal {
         let byID = Dictionary(context.pool.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let items = Set(context.pool.flatMap { $0.results.keys }).sorted()
-        let frontier = ParetoFrontier(scores: context.pool.reduce(into: [:]) { $0[$1.id] = $1.results.mapValues(\.score) }, items: items).ids
+        let frontier = Self.mergeable(context.pool, items: items)
         let ancestry = Ancestry(context.pool)
         var options: [Candidate] = []
         for (x, first) in frontier.enumerated() {

@@ -22,6 +22,8 @@ public struct CompositeGenerator: CandidateGenerator {
             (ReflectiveGenerator(model: reflectionModel), 2),
             (FormatConstraintOperator(), 2),
             (CompletionTemplateOperator(), 2),
+            // Both edits at once: on hard tasks each alone ties at 0 (see StackedOperators).
+            (StackedOperators(), 2),
             (DemonstrationGenerator(), 1.5),
             (MergeGenerator(), 1),
             (PruneOperator(), 0.5),

@@ -16,6 +16,10 @@ public struct ImprovePlan: Sendable {
     public let roles: [(role: String, model: ModelSpec)]
     /// Things worth knowing before money is spent (for example an underpowered holdout).
     public let warnings: [String]
+    /// The budget-floor check, when the budget pays for too few proposals. Reported as a
+    /// warning when the run starts, but kept out of ``warnings`` so `--strict` (which
+    /// refuses on input problems) does not refuse a deliberately small budget.
+    public let budgetFloor: BudgetFloor?
 
     /// Runs preflight: the allowed-models guard over every role, the budget, the splits.
     /// - Throws: ``PolicyViolation``, ``PreflightError`` or ``SurfaceError``.
@@ -38,6 +42,8 @@ public struct ImprovePlan: Sendable {
         self.roles = roles
         self.budget = budget
         self.settings = settings
+        let floor = BudgetFloor(budget: budget, search: SearchSet(items: inputs.search), settings: settings).flatMap { $0.isTooLow ? $0 : nil }
+        self.budgetFloor = floor
         self.warnings = PromotionGate.preflight(holdoutPairs: inputs.holdout.count, settings: policy.gate).warnings
     }
 }

@@ -18,6 +18,7 @@ struct ImproveRun {
         let taskModel = inputs.profile.model
         let reflectionModel = plan.reflectionModel
         for warning in plan.warnings { progress?(.warning(warning)) }
+        if let floor = plan.budgetFloor { progress?(.warning(floor.warning)) }
 
         // 2. Open or join the run.
         let spec = try runSpec(generatorName: generatorName, budget: budget, seed: settings.seed)
@@ -51,10 +52,11 @@ struct ImproveRun {
             let timings = ["search": seconds(holdoutStart - searchStart), "holdout": seconds(clock.now - holdoutStart)]
 
             // 5. Write: audit and report always; the profile only on ship.
-            let outcome = try WriteBack(
+            var outcome = try WriteBack(
                 inputs: inputs, options: options, runID: run.id, joined: joined, generatorName: generatorName,
                 isStubOrReplay: models.isStubOrReplay, seed: settings.seed, budget: budget, timings: timings
             ).write(search: searchResult, holdout: phase, surface: surface)
+            outcome.budgetFloor = plan.budgetFloor
             try store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
             return outcome
         } catch {

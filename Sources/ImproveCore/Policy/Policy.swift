@@ -85,12 +85,53 @@ public struct SearchSettings: Codable, Sendable, Equatable {
     public var maxComponentLength: Int
     /// Concurrent rollouts (bounded again by the provider's own limit).
     public var concurrency: Int
+    /// Runs per (candidate, item) pair; the pair's score is the mean of the runs, never the
+    /// best, so a noisy model or scorer (temperature > 0, a judge) cannot win by luck. Each
+    /// run is a metric call and its own journaled step. 1 (the default) scores once.
+    public var rollouts: Int = 1
+    /// Proposals drawn per iteration and evaluated concurrently (1: one at a time, GEPA's
+    /// loop). Their outcomes are applied in draw order, so the result does not depend on
+    /// which evaluation finishes first. Metric calls are reserved for every child of a batch
+    /// before any starts, so the metric-call budget is never exceeded; token and cost limits
+    /// are checked before each batch, so a batch may run past them by its own usage.
+    public var parallelProposals: Int = 1
 
-    public init(seed: UInt64 = 1, minibatchSize: Int = 4, maxConsecutiveFailures: Int = 12, maxComponentLength: Int = 4000, concurrency: Int = 4) {
+    public init(seed: UInt64 = 1, minibatchSize: Int = 4, maxConsecutiveFailures: Int = 12, maxComponentLength: Int = 4000, concurrency: Int = 4, rollouts: Int = 1, parallelProposals: Int = 1) {
         self.seed = seed
         self.minibatchSize = minibatchSize
         self.maxConsecutiveFailures = maxConsecutiveFailures
         self.maxComponentLength = maxComponentLength
         self.concurrency = concurrency
+        self.rollouts = rollouts
+        self.parallelProposals = parallelProposals
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case seed, minibatchSize, maxConsecutiveFailures, maxComponentLength, concurrency, rollouts, parallelProposals
+    }
+
+    /// Policies stored before `rollouts` and `parallelProposals` existed decode with both at 1.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        seed = try container.decode(UInt64.self, forKey: .seed)
+        minibatchSize = try container.decode(Int.self, forKey: .minibatchSize)
+        maxConsecutiveFailures = try container.decode(Int.self, forKey: .maxConsecutiveFailures)
+        maxComponentLength = try container.decode(Int.self, forKey: .maxComponentLength)
+        concurrency = try container.decode(Int.self, forKey: .concurrency)
+        rollouts = try container.decodeIfPresent(Int.self, forKey: .rollouts) ?? 1
+        parallelProposals = try container.decodeIfPresent(Int.self, forKey: .parallelProposals) ?? 1
+    }
+
+    /// The two newer keys are written only when set, so a policy that does not use them
+    /// hashes (and dedupes runs) exactly as it did before they existed.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(minibatchSize, forKey: .minibatchSize)
+        try container.encode(maxConsecutiveFailures, forKey: .maxConsecutiveFailures)
+        try container.encode(maxComponentLength, forKey: .maxComponentLength)
+        try container.encode(concurrency, forKey: .concurrency)
+        if rollouts != 1 { try container.encode(rollouts, forKey: .rollouts) }
+        if parallelProposals != 1 { try container.encode(parallelProposals, forKey: .parallelProposals) }
     }
 }

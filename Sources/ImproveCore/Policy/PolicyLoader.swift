@@ -6,7 +6,7 @@ public enum PolicyLoader {
     static let roleNames = ["reflection", "judge", "simulator", "author"]
     static let budgetKeys = ["metricCalls", "tokens", "cost"]
     static let gateKeys = ["minLift", "confidence", "minPairs", "maxOverfitGap", "maxDimensionRegression", "maxCostRatio", "maxLatencyRatio", "bootstrapResamples", "seed", "finalists", "maxExcludedFraction"]
-    static let searchKeys = ["seed", "minibatchSize", "maxConsecutiveFailures", "maxComponentLength", "concurrency"]
+    static let searchKeys = ["seed", "minibatchSize", "maxConsecutiveFailures", "maxComponentLength", "concurrency", "rollouts", "parallelProposals"]
 
     public static func load(contentsOf url: URL) throws -> Policy {
         try parse(ConfigNode.load(contentsOf: url))
@@ -68,6 +68,8 @@ public enum PolicyLoader {
             if let value = fields.optional("maxConsecutiveFailures") { search.maxConsecutiveFailures = try value.int(in: 1...10000) }
             if let value = fields.optional("maxComponentLength") { search.maxComponentLength = try value.int(in: 10...1_000_000) }
             if let value = fields.optional("concurrency") { search.concurrency = try value.int(in: 1...256) }
+            if let value = fields.optional("rollouts") { search.rollouts = try value.int(in: 1...100) }
+            if let value = fields.optional("parallelProposals") { search.parallelProposals = try value.int(in: 1...16) }
             policy.search = search
         }
         if let node = top.optional("spendCeiling") { policy.spendCeiling = try parseSpendCeiling(node) }
