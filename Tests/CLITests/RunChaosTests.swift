@@ -12,16 +12,11 @@ import Testing
         let responder = ClassifierStub.formatSensitive(labels: labels, delay: .milliseconds(3))
 
         // The reference: one uninterrupted run.
-        let referenceServer = try await StubModelServer.start(responder: responder)
-        let referenceProfile = try Fixtures.copyOfProfile("sentiment")
-        let reference = try await CLIProcess.run(
-            ["run", referenceProfile.path, "--store", "store.sqlite", "--budget", "140", "--json"], in: referenceProfile.deletingLastPathComponent(),
-            environment: ["IMPROVE_BASE_URL": referenceServer.baseURL.absoluteString])
-        await referenceServer.stop()
-        try #require(reference.status == 0 || reference.status == 3, "reference run failed: \(reference.stderr)")
+        let referenceRun = try await ReferenceRun.sentiment(responder: responder)
+        let reference = referenceRun.result
         let expected = try JSONDecoder().decode(JSONValue.self, from: Data(reference.stdout.utf8))
-        let referenceCounts = referenceServer.countsByBodyHash
-        let referenceTotal = referenceServer.completionRequests.count
+        let referenceCounts = referenceRun.countsByBodyHash
+        let referenceTotal = referenceRun.totalRequests
 
         // The same run, killed again and again.
         let killSwitch = KillSwitch()

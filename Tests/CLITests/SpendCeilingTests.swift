@@ -11,15 +11,10 @@ import Testing
         let responder = ClassifierStub.formatSensitive(labels: labels)
 
         // The reference: the same run without a ceiling.
-        let referenceServer = try await StubModelServer.start(responder: responder)
-        let referenceProfile = try Fixtures.copyOfProfile("sentiment")
-        let reference = try await CLIProcess.run(
-            ["run", referenceProfile.path, "--store", "store.sqlite", "--budget", "140", "--json"], in: referenceProfile.deletingLastPathComponent(),
-            environment: ["IMPROVE_BASE_URL": referenceServer.baseURL.absoluteString])
-        await referenceServer.stop()
-        try #require(reference.status == 0 || reference.status == 3, "reference: \(reference.stderr)")
-        let referenceCounts = referenceServer.countsByBodyHash
-        let referenceTotal = referenceServer.completionRequests.count
+        let referenceRun = try await ReferenceRun.sentiment(responder: responder)
+        let reference = referenceRun.result
+        let referenceCounts = referenceRun.countsByBodyHash
+        let referenceTotal = referenceRun.totalRequests
 
         // Each stub answer is 10 tokens (7 in, 3 out): 300 tokens allow 30 paid calls.
         let server = try await StubModelServer.start(responder: responder)
