@@ -111,6 +111,11 @@ enum StoreSchema {
                 CREATE UNIQUE INDEX events_key ON events(run_id, event_key);
                 """)
         }
+        // A spend ceiling sums the ledger of the last window before every paid call; without an
+        // index that is a scan of every row a nightly store ever wrote, growing night after night.
+        migrator.registerMigration("improve-v3-ledger-time") { db in
+            try db.execute(sql: "CREATE INDEX ledger_created ON ledger(created_at);")
+        }
         return migrator
     }
 }
