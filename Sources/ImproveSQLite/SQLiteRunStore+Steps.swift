@@ -8,13 +8,15 @@ import ImproveCore
 /// of another process can make one wait up to the busy timeout, which only happens under real
 /// contention; WAL readers never wait for writers.
 extension SQLiteRunStore {
+    /// The columns ``stored(_:)`` reads, by position: every replay decodes one such row, and
+    /// positional access skips a name lookup per column.
     private static let stepColumns = "id, state, signature_hash, result_json, worker_id, lease_expires_at, attempts"
 
     private static func stored(_ row: Row) -> StoredStep {
-        let state: String = row["state"]
+        let state: String = row[1]
         return StoredStep(
-            id: row["id"], state: StepState(rawValue: state) ?? .failed, signatureHash: row["signature_hash"],
-            result: row["result_json"], workerID: row["worker_id"], leaseExpiresAt: row["lease_expires_at"], attempts: row["attempts"])
+            id: row[0], state: StepState(rawValue: state) ?? .failed, signatureHash: row[2],
+            result: row[3], workerID: row[4], leaseExpiresAt: row[5], attempts: row[6])
     }
 
     public func fetchStep(runID: String, checkpoint: String) async throws -> StoredStep? {
