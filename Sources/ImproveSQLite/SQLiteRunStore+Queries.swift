@@ -46,7 +46,10 @@ extension SQLiteRunStore {
             let steps = try Row.fetchAll(
                 db, sql: "SELECT kind, state, COUNT(*) AS n FROM steps WHERE run_id = ? GROUP BY kind, state ORDER BY kind, state",
                 arguments: [runID]
-            ).map { RunSummary.StepCount(kind: $0["kind"], state: $0["state"], count: $0["n"]) }
+            ).map { row in
+                RunSummary.StepCount(
+                    kind: try StepKind.stored(row["kind"], in: path), state: try StepState.stored(row["state"], in: path), count: row["n"])
+            }
             var ledger: [String: Usage] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT model, SUM(input_tokens) AS i, SUM(output_tokens) AS o, SUM(cost) AS c FROM ledger WHERE run_id = ? GROUP BY model",

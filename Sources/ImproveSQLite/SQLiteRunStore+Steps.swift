@@ -12,10 +12,9 @@ extension SQLiteRunStore {
     /// positional access skips a name lookup per column.
     private static let stepColumns = "id, state, signature_hash, result_json, worker_id, lease_expires_at, attempts"
 
-    private static func stored(_ row: Row) -> StoredStep {
-        let state: String = row[1]
-        return StoredStep(
-            id: row[0], state: StepState(rawValue: state) ?? .failed, signatureHash: row[2],
+    private func stored(_ row: Row) throws -> StoredStep {
+        StoredStep(
+            id: row[0], state: try StepState.stored(row[1], in: path), signatureHash: row[2],
             result: row[3], workerID: row[4], leaseExpiresAt: row[5], attempts: row[6])
     }
 
@@ -24,7 +23,7 @@ extension SQLiteRunStore {
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT \(Self.stepColumns) FROM steps WHERE run_id = ? AND checkpoint = ?"),
                 arguments: [runID, checkpoint]
-            ).map(Self.stored)
+            ).map(stored)
         }
     }
 
@@ -45,7 +44,7 @@ extension SQLiteRunStore {
             else {
                 throw StoreError.stepFailed(checkpoint: request.checkpoint, message: "the step could neither be inserted nor found (was run \(request.runID) deleted?)")
             }
-            return .existing(Self.stored(row))
+            return .existing(try stored(row))
         }
     }
 
@@ -118,7 +117,8 @@ extension SQLiteRunStore {
                 arguments: [runID]
             ).map { row in
                 StepRecord(
-                    checkpoint: row["checkpoint"], kind: row["kind"], state: row["state"], attempts: row["attempts"],
+                    checkpoint: row["checkpoint"], kind: try StepKind.stored(row["kind"], in: path),
+                    state: try StepState.stored(row["state"], in: path), attempts: row["attempts"],
                     error: row["error"], workerID: row["worker_id"])
             }
         }

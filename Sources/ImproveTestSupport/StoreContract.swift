@@ -144,7 +144,7 @@ public enum StoreContract {
         try expect(bodies.count == 1, "the body ran \(bodies.count) times")
         try expect(Set(values).count == 1 && values.count == 4, "the claimers saw \(values)")
         try expect(try await setup.paidSteps(runID: runID) == 1, "more than one ledger row")
-        try expect(try await setup.steps(runID: runID).map(\.state) == ["completed"], "the step is not completed once")
+        try expect(try await setup.steps(runID: runID).map(\.state) == [.completed], "the step is not completed once")
     }
 
     static func leaseExpiryAllowsReclaim(_ open: Opener) async throws {
@@ -162,7 +162,7 @@ public enum StoreContract {
         let value = try await journal.step(.modelCall, signature: signature, as: Int.self) { StepOutput(7, charge: charge()) }
         try expect(value == 7, "the survivor got \(value)")
         let step = try await survivor.steps(runID: runID).first
-        try expect(step?.state == "completed" && step?.attempts == 2 && step?.workerID == "survivor", "the step is \(String(describing: step))")
+        try expect(step?.state == .completed && step?.attempts == 2 && step?.workerID == "survivor", "the step is \(String(describing: step))")
         try expect(try await survivor.summary(runID: runID, lastEvents: 0).reattemptedPaidSteps == 1, "the retaken call is not flagged")
     }
 
@@ -175,14 +175,14 @@ public enum StoreContract {
             throw Violation(description: "the body's error was swallowed")
         } catch is Boom {}
         let failed = try await store.steps(runID: runID).first
-        try expect(failed?.state == "failed" && failed?.error == "provider said no", "the failed step is \(String(describing: failed))")
+        try expect(failed?.state == .failed && failed?.error == "provider said no", "the failed step is \(String(describing: failed))")
         try expect(try await store.paidSteps(runID: runID) == 0, "a failed step was charged")
         let retried = try await open(60).journal(runID: runID, workerID: "w").step(.modelCall, signature: ["p": 1], as: Int.self) {
             StepOutput(5, charge: charge())
         }
         try expect(retried == 5, "the retry answered \(retried)")
         let step = try await store.steps(runID: runID).first
-        try expect(step?.state == "completed" && step?.attempts == 2 && step?.error == nil, "the retried step is \(String(describing: step))")
+        try expect(step?.state == .completed && step?.attempts == 2 && step?.error == nil, "the retried step is \(String(describing: step))")
     }
 
     static func ledgerOneRowPerPaidStep(_ open: Opener) async throws {

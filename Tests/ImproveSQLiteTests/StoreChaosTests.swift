@@ -86,7 +86,7 @@ struct StoreChaosTests {
         let killSwitch = KillSwitch()
         let stub = try await StubModelServer.start(responder: StubModelServer.hashedAnswer(delay: .milliseconds(15)) { message in
             let checkpoint = (try? ChaosJob.checkpoint(message: message)) ?? "?"
-            if let steps = try? store.steps(runID: runID), steps.contains(where: { $0.checkpoint == checkpoint && $0.state == "completed" }) {
+            if let steps = try? store.steps(runID: runID), steps.contains(where: { $0.checkpoint == checkpoint && $0.state == .completed }) {
                 violations.append(Data("paid again for completed step: \(message)\n".utf8))
             }
             killSwitch.requestArrived()
@@ -108,7 +108,7 @@ struct StoreChaosTests {
             killSwitch.disarm()
             if process.terminationReason == .uncaughtSignal {
                 kills += 1
-                for step in try await store.steps(runID: runID) where step.state == "running" {
+                for step in try await store.steps(runID: runID) where step.state == .running {
                     inFlightAtKills[step.checkpoint, default: 0] += 1
                 }
                 continue

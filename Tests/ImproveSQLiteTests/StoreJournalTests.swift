@@ -36,7 +36,7 @@ struct StoreJournalTests {
         #expect(Set(values).count == 1)
         let store = try SQLiteRunStore(path: path, mode: .readOnly)
         #expect(try await store.run(id: runID)?.paidSteps == 1)
-        #expect(try await store.steps(runID: runID).map(\.state) == ["completed"])
+        #expect(try await store.steps(runID: runID).map(\.state) == [.completed])
     }
 
     @Test func concurrentCompletionsWriteOneLedgerRow() async throws {
@@ -130,7 +130,7 @@ struct StoreJournalTests {
         #expect(try await slow.value == 1)
         #expect(journal.executedBodies == 1)
         let step = try #require(try await SQLiteRunStore(path: path).steps(runID: runID).first)
-        #expect(step.state == "completed" && step.attempts == 1)
+        #expect(step.state == .completed && step.attempts == 1)
     }
 
     @Test func aWaitingJournalTakesOverOnceTheLeaseLapses() async throws {
@@ -148,7 +148,7 @@ struct StoreJournalTests {
         #expect(value == 7)
         #expect(journal.executedBodies == 1)
         // The crashed worker, had it come back with an answer, would now replay the survivor's.
-        #expect(try await crashed.steps(runID: runID).first?.state == "completed")
+        #expect(try await crashed.steps(runID: runID).first?.state == .completed)
     }
 
     @Test func completedStepsReplayWithoutRunningTheirBodies() async throws {
@@ -208,7 +208,7 @@ struct StoreJournalTests {
             }
         }
         let failed = try #require(try await store.steps(runID: runID).first)
-        #expect(failed.state == "failed")
+        #expect(failed.state == .failed)
         #expect(failed.error?.contains("[REDACTED]") == true)
         #expect(failed.error?.contains("sk-live") == false)
         #expect(try await store.run(id: runID)?.paidSteps == 0)
@@ -218,7 +218,7 @@ struct StoreJournalTests {
         }
         #expect(value == 5)
         let retried = try #require(try await store.steps(runID: runID).first)
-        #expect(retried.state == "completed")
+        #expect(retried.state == .completed)
         #expect(retried.attempts == 2)
         #expect(retried.error == nil)
     }
@@ -237,6 +237,6 @@ struct StoreJournalTests {
             #expect(score == 0.75)
         }
         #expect(calls.value == 1)
-        #expect(try await store.steps(runID: runID).map(\.kind) == ["scorer"])
+        #expect(try await store.steps(runID: runID).map(\.kind) == [.scorer])
     }
 }

@@ -24,7 +24,7 @@ public struct PersonaEvaluator: Sendable {
     let concurrency: Int
 
     /// The `source` of a persona trial's trace.
-    public static let traceSource = "persona"
+    public static let traceSource: ResponseSource = .persona
 
     public init(dialogue: PersonaDialogue, settings: SimulationSettings, environment: ScorerEnvironment = ScorerEnvironment(), concurrency: Int = 2) {
         self.dialogue = dialogue

@@ -33,7 +33,7 @@ public final class UsageCountingModelClient: ModelClient, @unchecked Sendable {
             total = total + response.usage
             calls += 1
             served.insert(response.servedModel)
-            sources.insert(response.source)
+            sources.insert(response.source.rawValue)
         }
         return response
     }

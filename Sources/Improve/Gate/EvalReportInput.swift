@@ -66,6 +66,6 @@ public enum EvalReportInput {
         var usage: Usage?
         var latencyMs: Double?
         var servedModel: String?
-        var source: String?
+        var source: ResponseSource?
     }
 }

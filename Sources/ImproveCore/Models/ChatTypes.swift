@@ -61,10 +61,10 @@ public struct ChatResponse: Codable, Sendable, Hashable {
     /// The model id the server says it used.
     public var servedModel: String
     public var latencyMs: Double
-    /// Where the answer came from: `live`, `replay` (cassette) or `stub` (scripted).
-    public var source: String
+    /// Where the answer came from: ``ResponseSource/live``, ``ResponseSource/replay`` (cassette) or ``ResponseSource/stub`` (scripted).
+    public var source: ResponseSource
 
-    public init(text: String, finishReason: String = "stop", usage: Usage = .zero, servedModel: String, latencyMs: Double = 0, source: String = "live") {
+    public init(text: String, finishReason: String = "stop", usage: Usage = .zero, servedModel: String, latencyMs: Double = 0, source: ResponseSource = .live) {
         self.text = text
         self.finishReason = finishReason
         self.usage = usage

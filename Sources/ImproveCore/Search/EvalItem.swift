@@ -28,9 +28,10 @@ public struct RolloutTrace: Codable, Sendable, Hashable {
     public var usage: Usage
     public var servedModel: String
     public var latencyMs: Double
-    public var source: String
+    /// Where the output came from.
+    public var source: ResponseSource
 
-    public init(messages: [ChatMessage], output: String, usage: Usage, servedModel: String, latencyMs: Double, source: String) {
+    public init(messages: [ChatMessage], output: String, usage: Usage, servedModel: String, latencyMs: Double, source: ResponseSource) {
         self.messages = messages
         self.output = output
         self.usage = usage

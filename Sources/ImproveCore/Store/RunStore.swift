@@ -77,11 +77,16 @@ public struct EvaluationRecord: Codable, Sendable, Equatable {
 
 /// Counts for `improve-cli show`.
 public struct RunSummary: Codable, Sendable, Equatable {
+    /// How many steps of one kind are in one state.
     public struct StepCount: Codable, Sendable, Equatable {
-        public var kind: String
-        public var state: String
+        /// The steps' kind.
+        public var kind: StepKind
+        /// Their state.
+        public var state: StepState
+        /// How many.
         public var count: Int
-        public init(kind: String, state: String, count: Int) {
+        /// A count as fetched.
+        public init(kind: StepKind, state: StepState, count: Int) {
             self.kind = kind
             self.state = state
             self.count = count

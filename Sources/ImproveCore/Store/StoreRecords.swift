@@ -35,10 +35,10 @@ public struct RunDigestRow: Sendable, Equatable {
 public struct StepRecord: Codable, Sendable, Equatable {
     /// `(name ?? signature hash) + "#" + occurrence`.
     public var checkpoint: String
-    /// A ``StepKind`` raw value.
-    public var kind: String
-    /// A ``StepState`` raw value: `pending`, `running`, `completed`, `failed` or `cancelled`.
-    public var state: String
+    /// What sort of step it is.
+    public var kind: StepKind
+    /// Where it is in its lifecycle.
+    public var state: StepState
     /// How many times the step was claimed.
     public var attempts: Int
     /// The redacted error of the last failed attempt.
@@ -47,12 +47,34 @@ public struct StepRecord: Codable, Sendable, Equatable {
     public var workerID: String?
 
     /// A row as fetched.
-    public init(checkpoint: String, kind: String, state: String, attempts: Int, error: String?, workerID: String?) {
+    public init(checkpoint: String, kind: StepKind, state: StepState, attempts: Int, error: String?, workerID: String?) {
         self.checkpoint = checkpoint
         self.kind = kind
         self.state = state
         self.attempts = attempts
         self.error = error
         self.workerID = workerID
+    }
+}
+
+extension StepKind {
+    /// The kind a backend read back, or ``StoreError/unusableDatabase(path:reason:)`` for a value
+    /// this version does not know (a store written by a newer improve).
+    package static func stored(_ text: String, in location: String) throws -> StepKind {
+        guard let kind = StepKind(rawValue: text) else {
+            throw StoreError.unusableDatabase(path: location, reason: "it holds a step of unknown kind '\(text)' (written by a newer version of improve?); upgrade improve-cli")
+        }
+        return kind
+    }
+}
+
+extension StepState {
+    /// The state a backend read back, or ``StoreError/unusableDatabase(path:reason:)`` for a value
+    /// this version does not know.
+    package static func stored(_ text: String, in location: String) throws -> StepState {
+        guard let state = StepState(rawValue: text) else {
+            throw StoreError.unusableDatabase(path: location, reason: "it holds a step in unknown state '\(text)' (written by a newer version of improve?); upgrade improve-cli")
+        }
+        return state
     }
 }

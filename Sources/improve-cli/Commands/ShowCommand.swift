@@ -45,7 +45,7 @@ struct ShowCommand: AsyncParsableCommand {
         if summary.steps.isEmpty {
             print("  (none)")
         } else {
-            print(indent(StoreAccess.table([["KIND", "STATE", "COUNT"]] + summary.steps.map { [$0.kind, $0.state, String($0.count)] })))
+            print(indent(StoreAccess.table([["KIND", "STATE", "COUNT"]] + summary.steps.map { [$0.kind.rawValue, $0.state.rawValue, String($0.count)] })))
         }
         print("\nspend (\(run.paidSteps) paid steps)")
         if summary.ledgerByModel.isEmpty {
