@@ -27,6 +27,16 @@ extension SQLiteRunStore {
         }
     }
 
+    /// Three columns instead of the whole row: the read every step of a resumed run makes.
+    public func fetchReplay(runID: String, checkpoint: String) async throws -> StoredReplay? {
+        try readNow { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT state, signature_hash, result_json FROM steps WHERE run_id = ? AND checkpoint = ?"),
+                arguments: [runID, checkpoint]
+            ).map { row in StoredReplay(completed: (row[0] as String) == StepState.completed.rawValue, signatureHash: row[1], result: row[2]) }
+        }
+    }
+
     public func insertStep(_ request: StepRequest, leaseUntil: Double, at now: Double) async throws -> StepInsertion {
         try writeNow { db in
             try db.cachedStatement(sql: """

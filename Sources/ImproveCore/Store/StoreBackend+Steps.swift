@@ -8,9 +8,15 @@ extension StoreBackend {
     /// The stored result of a completed step, read without taking a write lock: the fast path
     /// of every replay. Also checks the signature.
     package func completedResult(_ request: StepRequest) async throws -> Data? {
-        guard let step = try await fetchStep(runID: request.runID, checkpoint: request.checkpoint) else { return nil }
-        try Self.checkSignature(step, request)
-        return step.state == .completed ? step.result : nil
+        guard let step = try await fetchReplay(runID: request.runID, checkpoint: request.checkpoint) else { return nil }
+        try Self.checkSignature(stored: step.signatureHash, request)
+        return step.completed ? step.result : nil
+    }
+
+    public func fetchReplay(runID: String, checkpoint: String) async throws -> StoredReplay? {
+        try await fetchStep(runID: runID, checkpoint: checkpoint).map {
+            StoredReplay(completed: $0.state == .completed, signatureHash: $0.signatureHash, result: $0.result)
+        }
     }
 
     /// Claims the step, or reports that it completed or is held by a live lease.
@@ -28,7 +34,7 @@ extension StoreBackend {
             case .existing(let existing):
                 step = existing
             }
-            try Self.checkSignature(step, request)
+            try Self.checkSignature(stored: step.signatureHash, request)
             if step.state == .completed {
                 return .replay(step.result ?? Data())
             }
@@ -45,10 +51,10 @@ extension StoreBackend {
         }
     }
 
-    private static func checkSignature(_ step: StoredStep, _ request: StepRequest) throws {
-        guard step.signatureHash == request.signatureHash else {
+    private static func checkSignature(stored: String, _ request: StepRequest) throws {
+        guard stored == request.signatureHash else {
             throw StoreError.signatureMismatch(
-                runID: request.runID, checkpoint: request.checkpoint, stored: step.signatureHash, given: request.signatureHash)
+                runID: request.runID, checkpoint: request.checkpoint, stored: stored, given: request.signatureHash)
         }
     }
 

@@ -51,6 +51,10 @@ public protocol StoreBackend: RunStore {
 
     /// The step at `(runID, checkpoint)`, or nil.
     func fetchStep(runID: String, checkpoint: String) async throws -> StoredStep?
+    /// What a replay needs of the step at `(runID, checkpoint)`, or nil: every step of a resumed
+    /// run is read this way. Defaults to ``fetchStep(runID:checkpoint:)``; a backend may answer
+    /// it with a narrower read.
+    func fetchReplay(runID: String, checkpoint: String) async throws -> StoredReplay?
     /// Inserts the step as `running`, attempt 1, held by `request.workerID` until `leaseUntil`,
     /// unless `(runID, checkpoint)` exists; then returns the existing row untouched.
     func insertStep(_ request: StepRequest, leaseUntil: Double, at now: Double) async throws -> StepInsertion
@@ -202,6 +206,23 @@ public struct StoredStep: Sendable {
         self.workerID = workerID
         self.leaseExpiresAt = leaseExpiresAt
         self.attempts = attempts
+    }
+}
+
+/// The part of a step row a replay reads.
+public struct StoredReplay: Sendable {
+    /// Whether the step completed.
+    public var completed: Bool
+    /// The signature hash it was first recorded with.
+    public var signatureHash: String
+    /// The result bytes of a completed step.
+    public var result: Data?
+
+    /// A row as fetched.
+    public init(completed: Bool, signatureHash: String, result: Data?) {
+        self.completed = completed
+        self.signatureHash = signatureHash
+        self.result = result
     }
 }
 
