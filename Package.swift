@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        // The PostgreSQL store's client (connection pool, extended-query protocol, SCRAM auth).
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         .target(
@@ -36,12 +38,23 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Evals", dependencies: ["ImproveCore"], swiftSettings: strict),
+        // The PostgreSQL store and the worker loop of distributed runs.
+        .target(
+            name: "ImprovePostgres",
+            dependencies: [
+                "ImproveCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "Generators", dependencies: ["ImproveCore"], swiftSettings: strict),
         .target(name: "Improve", dependencies: ["ImproveCore", "Evals", "Generators"], swiftSettings: strict),
         .executableTarget(
             name: "improve-cli",
             dependencies: [
                 "Improve",
+                "ImprovePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -68,6 +81,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveTestSupport"]),
+        .testTarget(name: "ImprovePostgresTests", dependencies: ["ImprovePostgres", "ImproveTestSupport"]),
         .testTarget(
             name: "EvalsTests",
             dependencies: ["Evals", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
