@@ -5,8 +5,8 @@ import ImproveCore
 /// the allowed-models guard of its run's policy and this worker's own provider configuration,
 /// and completes it with its ledger charge.
 ///
-/// `concurrency` lanes each claim one step at a time (`FOR UPDATE SKIP LOCKED`, so lanes and
-/// workers never wait on each other's rows) and poll with a backoff when the queue is empty.
+/// Claims use `FOR UPDATE SKIP LOCKED`, so workers never wait on each other's rows; each
+/// claimed step runs in one of `concurrency` lanes.
 public struct PostgresWorker: Sendable {
     /// Turns a requested model into a client of this worker's configuration, or throws when
     /// this worker cannot serve it (an unknown provider, a missing key).
@@ -41,33 +41,42 @@ public struct PostgresWorker: Sendable {
     public func completedSteps() async -> Int { await state.completed }
 
     /// Runs until the calling task is cancelled.
+    ///
+    /// One claimer per worker asks for as many steps as there are free lanes, in one query, so
+    /// an idle worker polls the database once per tick however many lanes it has; the poll
+    /// interval starts at 2 ms after a claim and grows to 25 ms while the queue stays empty.
     public func run() async {
         let leases = PostgresLeaseKeeper(store: store)
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<concurrency {
-                group.addTask { await lane(leases) }
+        let lanes = FreeLanes(concurrency)
+        await withDiscardingTaskGroup { group in
+            var pause = PostgresWaitBackoff(lease: 1, ceiling: 0.025)
+            while !Task.isCancelled {
+                let free = await lanes.waitForFree()
+                guard free > 0 else { break }
+                let claimed: [QueuedStep]
+                do {
+                    claimed = try await store.claimQueued(workerID: workerID, limit: free, excludingModels: await state.refused, runID: runID)
+                } catch is CancellationError {
+                    break
+                } catch {
+                    note("claiming steps failed: \(error)")
+                    claimed = []
+                }
+                if claimed.isEmpty {
+                    try? await Task.sleep(nanoseconds: pause.next())
+                    continue
+                }
+                pause = PostgresWaitBackoff(lease: 1, ceiling: 0.025)
+                for step in claimed {
+                    await lanes.take()
+                    await leases.hold(step.claim)
+                    group.addTask {
+                        await execute(step)
+                        await leases.release(step.claim)
+                        await lanes.put()
+                    }
+                }
             }
-        }
-    }
-
-    private func lane(_ leases: PostgresLeaseKeeper) async {
-        var pause = PostgresWaitBackoff(lease: 1, ceiling: 0.1)
-        while !Task.isCancelled {
-            let claimed: [QueuedStep]
-            do {
-                claimed = try await store.claimQueued(workerID: workerID, limit: 1, excludingModels: await state.refused, runID: runID)
-            } catch {
-                note("claiming a step failed: \(error)")
-                claimed = []
-            }
-            guard let step = claimed.first else {
-                try? await Task.sleep(nanoseconds: pause.next())
-                continue
-            }
-            pause = PostgresWaitBackoff(lease: 1, ceiling: 0.1)
-            await leases.hold(step.claim)
-            await execute(step)
-            await leases.release(step.claim)
         }
     }
 
@@ -95,8 +104,9 @@ public struct PostgresWorker: Sendable {
                 outputTokens: response.usage.outputTokens, cost: response.usage.cost)
             try await store.completeQueued(step, workerID: workerID, result: try PostgresCoding.encodeResult(response), charge: charge)
             await state.didComplete()
-        } catch is CancellationError {
-            // Shutting down: the step goes back to the queue for another worker at once.
+        } catch where Task.isCancelled {
+            // Shutting down (whatever error the cut-short call threw): the step goes back to the
+            // queue for another worker at once instead of failing the coordinator's run.
             try? await store.releaseQueued(step)
         } catch {
             note("step \(step.claim.checkpoint) of \(step.runID) failed: \(error)")
@@ -109,6 +119,32 @@ public struct PostgresWorker: Sendable {
 struct WorkerRefusal: Error, CustomStringConvertible {
     let reason: String
     var description: String { reason }
+}
+
+/// The lanes of a worker that are not running a step.
+actor FreeLanes {
+    private var free: Int
+    private var waiting: CheckedContinuation<Void, Never>?
+
+    init(_ count: Int) {
+        free = count
+    }
+
+    /// The number of free lanes, once there is at least one (0 when the task is cancelled).
+    func waitForFree() async -> Int {
+        if free == 0 {
+            await withCheckedContinuation { waiting = $0 }
+        }
+        return Task.isCancelled ? 0 : free
+    }
+
+    func take() { free -= 1 }
+
+    func put() {
+        free += 1
+        waiting?.resume()
+        waiting = nil
+    }
 }
 
 /// The worker's shared counters and caches.
