@@ -21,6 +21,30 @@ final class PostgresDatabase: Sendable {
     /// Attempts of one transaction before its error is reported.
     static let maxAttempts = 8
 
+    /// One connection made outside the pool, so that a wrong password, a missing database or a
+    /// server that is not there fails at once with its reason: the pool would keep retrying in
+    /// the background while every query waits.
+    static func probe(_ location: PostgresLocation, environment: [String: String], redactor: Redactor) async throws {
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user,
+            password: environment["PGPASSWORD"], database: location.database, tls: .disable)
+        configuration.options.connectTimeout = .seconds(10)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: silent)
+            try await connection.close()
+        } catch let error as PSQLError {
+            let reason: String
+            if let info = error.serverInfo {
+                reason = [info[.sqlState].map { "SQLSTATE \($0)" }, info[.message]].compactMap { $0 }.joined(separator: ": ")
+            } else {
+                reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
+            }
+            throw PostgresStoreError.unreachable(location: location.description, reason: redactor.redact(reason))
+        } catch {
+            throw PostgresStoreError.unreachable(location: location.description, reason: redactor.redact("\(error)"))
+        }
+    }
+
     /// Connects to `location` with the password from `PGPASSWORD`, if any.
     ///
     /// - Parameter connections: the pool's ceiling; a worker needs about one per concurrent step.

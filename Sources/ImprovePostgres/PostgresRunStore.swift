@@ -36,6 +36,7 @@ public final class PostgresRunStore: Sendable {
         _ location: PostgresLocation, environment: [String: String] = ProcessInfo.processInfo.environment,
         leaseDuration: TimeInterval = 60, connections: Int = 20, redactor: Redactor = .fromEnvironment()
     ) async throws -> PostgresRunStore {
+        try await PostgresDatabase.probe(location, environment: environment, redactor: redactor)
         let database = PostgresDatabase(location: location, environment: environment, redactor: redactor, connections: connections)
         do {
             try await PostgresSchema.migrate(database)

@@ -6,6 +6,17 @@ import Testing
 
 @Suite("PostgreSQL store: journal and queue", .enabled(if: PostgresTestServer.shouldRun, "IMPROVE_PG_URL is not set; start PostgreSQL with scripts/postgres"))
 struct PostgresStoreTests {
+    @Test func aWrongPasswordFailsAtOnceWithTheServersReasonAndWithoutThePassword() async throws {
+        let location = try PostgresLocation(parsing: try PostgresTestServer.require())
+        let wrong = "not-the-password-\(UUID().uuidString)"
+        await #expect {
+            _ = try await PostgresRunStore.open(location, environment: ["PGPASSWORD": wrong], redactor: Redactor(secrets: [wrong]))
+        } throws: { error in
+            let text = String(describing: error)
+            return text.contains("28P01") && !text.contains(wrong) && text.contains(location.description)
+        }
+    }
+
     @Test func eightJournalsClaimingOneStepRunItsBodyOnce() async throws {
         let store = try await openTestStore()
         defer { store.close() }
