@@ -26,16 +26,20 @@ extension PostgresRunStore {
     ///   error when the step fails.
     func enqueueAndWait(_ request: PostgresStepRequest) async throws -> Data {
         let model = Self.requestedModel(request)
+        let now = PostgresCoding.now()
+        // The common case, a new call, is one autocommitted insert; only an existing step needs
+        // the locked read-and-judge transaction below.
+        let fresh = try await database.rows("""
+            INSERT INTO steps (run_id, checkpoint, kind, signature_hash, signature_json, state, dispatch, model,
+                               attempts, created_at, updated_at)
+            VALUES (\(request.runID), \(request.checkpoint), \(request.kind.rawValue), \(request.signatureHash),
+                    \(request.signatureJSON), 'pending', 'worker', \(model), 0, \(now), \(now))
+            ON CONFLICT (run_id, checkpoint) DO NOTHING RETURNING id
+            """).named
+        if let row = fresh.first {
+            return try await completions.wait(stepID: try row.value("id"), checkpoint: request.checkpoint)
+        }
         let outcome: (id: Int64, result: Data?) = try await database.transaction { connection in
-            let now = PostgresCoding.now()
-            let inserted = try await connection.query("""
-                INSERT INTO steps (run_id, checkpoint, kind, signature_hash, signature_json, state, dispatch, model,
-                                   attempts, created_at, updated_at)
-                VALUES (\(request.runID), \(request.checkpoint), \(request.kind.rawValue), \(request.signatureHash),
-                        \(request.signatureJSON), 'pending', 'worker', \(model), 0, \(now), \(now))
-                ON CONFLICT (run_id, checkpoint) DO NOTHING RETURNING id
-                """, logger: PostgresDatabase.silent).collect().named
-            if let row = inserted.first { return (try row.value("id"), nil) }
             let row = try await Self.lockedStep(connection, request)
             let id: Int64 = try row.value("id")
             if try row.value("state", as: String.self) == "completed" {

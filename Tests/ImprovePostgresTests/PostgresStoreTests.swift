@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import ImproveCore
 import ImprovePostgres
@@ -133,4 +134,41 @@ struct PostgresStoreTests {
         #expect(model.callCount == 0)
         #expect(try await store.run(id: runID)?.paidSteps == 0)
     }
+}
+
+@Suite("PostgreSQL store: workers with different providers", .enabled(if: PostgresTestServer.shouldRun, "IMPROVE_PG_URL is not set; start PostgreSQL with scripts/postgres"))
+struct PostgresWorkerProvidersTests {
+    struct CannotServe: Error, CustomStringConvertible {
+        var description: String { "no provider for it in this worker's providers.yaml" }
+    }
+
+    @Test func aCallOneWorkerCannotServeIsLeftToAnother() async throws {
+        let store = try await openTestStore()
+        defer { store.close() }
+        let runID = try await store.openRun(try uniqueSpec("providers"), workerID: "coordinator").run.id
+        let coordinator = JournaledModelClient(
+            UnreachableModel(), journal: try await store.stepJournal(runID: runID, workerID: "coordinator", dispatch: [.modelCall]))
+        let notes = NoteLog()
+        let unable = PostgresWorker(
+            store: store, workerID: "unable", concurrency: 2, runID: runID, makeClient: { _ in throw CannotServe() }, note: { notes.add($0) })
+        let unableWorking = Task { await unable.run() }
+        defer { unableWorking.cancel() }
+        // Only the unable worker runs at first: it hands the call back and notes why.
+        let answer = Task { try await coordinator.complete(chat("special")).text }
+        #expect(try await eventually { notes.contains("cannot serve local/stub") })
+        let model = EchoModel()
+        let able = PostgresWorker(store: store, workerID: "able", concurrency: 2, runID: runID, makeClient: { _ in model })
+        let ableWorking = Task { await able.run() }
+        defer { ableWorking.cancel() }
+        #expect(try await answer.value == "echo: special")
+        #expect(await unable.completedSteps() == 0)
+        #expect(try await store.run(id: runID)?.paidSteps == 1)
+    }
+}
+
+/// Notes a worker printed.
+final class NoteLog: Sendable {
+    private let lines = Mutex<[String]>([])
+    func add(_ line: String) { lines.withLock { $0.append(line) } }
+    func contains(_ text: String) -> Bool { lines.withLock { $0.contains { $0.contains(text) } } }
 }
