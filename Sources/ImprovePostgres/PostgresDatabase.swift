@@ -24,13 +24,17 @@ final class PostgresDatabase: Sendable {
     /// One connection made outside the pool, so that a wrong password, a missing database or a
     /// server that is not there fails at once with its reason: the pool would keep retrying in
     /// the background while every query waits.
-    static func probe(_ location: PostgresLocation, environment: [String: String], redactor: Redactor) async throws {
+    /// With a `schema`, also creates it when missing.
+    static func probe(_ location: PostgresLocation, schema: String?, environment: [String: String], redactor: Redactor) async throws {
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user,
             password: environment["PGPASSWORD"], database: location.database, tls: .disable)
         configuration.options.connectTimeout = .seconds(10)
         do {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: silent)
+            if let schema {
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(quoted(schema))"), logger: silent)
+            }
             try await connection.close()
         } catch let error as PSQLError {
             let reason: String
@@ -47,13 +51,17 @@ final class PostgresDatabase: Sendable {
 
     /// Connects to `location` with the password from `PGPASSWORD`, if any.
     ///
-    /// - Parameter connections: the pool's ceiling; a worker needs about one per concurrent step.
-    init(location: PostgresLocation, environment: [String: String], redactor: Redactor, connections: Int = 20) {
+    /// - Parameters:
+    ///   - schema: the schema every connection works in (its `search_path`); nil for the
+    ///     server's default (`public`). Tests give each database-to-be its own.
+    ///   - connections: the pool's ceiling; a worker needs about one per concurrent step.
+    init(location: PostgresLocation, schema: String?, environment: [String: String], redactor: Redactor, connections: Int = 20) {
         self.location = location
         self.redactor = redactor
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.user,
             password: environment["PGPASSWORD"], database: location.database, tls: .disable)
+        if let schema { configuration.options.additionalStartupParameters = [("search_path", Self.quoted(schema))] }
         configuration.options.maximumConnections = max(2, connections)
         configuration.options.connectionIdleTimeout = .seconds(30)
         let client = PostgresClient(configuration: configuration, backgroundLogger: Self.silent)
@@ -108,6 +116,11 @@ final class PostgresDatabase: Sendable {
                 throw translate(error)
             }
         }
+    }
+
+    /// `name` as a quoted SQL identifier.
+    static func quoted(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// SQLSTATE 40001 (serialization failure) and 40P01 (deadlock) ask for a retry; a connection

@@ -30,14 +30,17 @@ public final class PostgresRunStore: Sendable {
     ///   - leaseDuration: seconds a claimed step is reserved; journals and workers renew it every
     ///     third of this while the step runs.
     ///   - connections: the connection pool's ceiling.
+    ///   - schema: a schema of its own inside the database (created when missing), so that one
+    ///     database holds several independent stores; nil for the default (`public`).
     /// - Throws: ``PostgresStoreError`` when the server cannot be reached, refuses the login or
     ///   holds a newer schema.
     public static func open(
         _ location: PostgresLocation, environment: [String: String] = ProcessInfo.processInfo.environment,
-        leaseDuration: TimeInterval = 60, connections: Int = 20, redactor: Redactor = .fromEnvironment()
+        leaseDuration: TimeInterval = 60, connections: Int = 20, schema: String? = nil, redactor: Redactor = .fromEnvironment()
     ) async throws -> PostgresRunStore {
-        try await PostgresDatabase.probe(location, environment: environment, redactor: redactor)
-        let database = PostgresDatabase(location: location, environment: environment, redactor: redactor, connections: connections)
+        try await PostgresDatabase.probe(location, schema: schema, environment: environment, redactor: redactor)
+        let database = PostgresDatabase(
+            location: location, schema: schema, environment: environment, redactor: redactor, connections: connections)
         do {
             try await PostgresSchema.migrate(database)
         } catch {

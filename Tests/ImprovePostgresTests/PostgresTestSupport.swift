@@ -4,9 +4,12 @@ import ImproveCore
 import ImprovePostgres
 import ImproveTestSupport
 
-/// A store on the test server (scripts/postgres), with a short lease for the lease tests.
+/// A store of its own (a fresh schema) on the test server (scripts/postgres), with a short
+/// lease for the lease tests.
 func openTestStore(lease: TimeInterval = 30) async throws -> PostgresRunStore {
-    try await PostgresRunStore.open(try PostgresLocation(parsing: try PostgresTestServer.require()), leaseDuration: lease)
+    try await PostgresRunStore.open(
+        try PostgresLocation(parsing: try PostgresTestServer.require()), leaseDuration: lease,
+        schema: "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))
 }
 
 /// A run of its own per test: tests share one database and run in parallel.
