@@ -9,6 +9,7 @@
 import Foundation
 import ImproveCore
 import ImprovePostgres
+import ImproveSQLite
 import ImproveTestSupport
 
 func postgresBenchmark(steps: Int, rounds: Int) async throws {
@@ -36,7 +37,7 @@ func postgresBenchmark(steps: Int, rounds: Int) async throws {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let sqlite = try SQLiteRunStore(path: directory.appendingPathComponent("bench.sqlite").path)
-    let sqliteJournal = try sqlite.journal(runID: try sqlite.openRun(spec(key), workerID: "bench").run.id, workerID: "bench")
+    let sqliteJournal = try await sqlite.journal(runID: try await sqlite.openRun(spec(key), workerID: "bench").run.id, workerID: "bench")
     started = clock.now
     for index in 0..<steps {
         _ = try await sqliteJournal.step(.modelCall, name: nil, signature: ["i": .number(Double(index))], as: String.self) {
@@ -67,7 +68,7 @@ func postgresBenchmark(steps: Int, rounds: Int) async throws {
                 in: directory))
         }
         let coordinator = JournaledModelClient(
-            UnreachableBenchModel(), journal: try await store.stepJournal(runID: run.id, workerID: "coordinator", dispatch: [.modelCall]))
+            UnreachableBenchModel(), journal: try await store.dispatchingJournal(runID: run.id, workerID: "coordinator"))
         let model = ModelSpec(provider: "stub", id: "bench", maxTokens: 8)
         let inFlight = workers * lanes
         // Warm-up (not timed): every worker connects and takes calls.

@@ -2,30 +2,6 @@ import Foundation
 import ImproveCore
 import PostgresNIO
 
-/// Conversions between PostgreSQL columns and the store's values.
-enum PostgresCoding {
-    /// Seconds since 1970, as the `*_at` columns hold them: records, never inputs to control
-    /// flow, except a step's lease expiry.
-    static func now() -> Double { Date().timeIntervalSince1970 }
-
-    static func text(_ value: JSONValue) throws -> String { try CanonicalJSON.string(value) }
-
-    static func json(_ text: String) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-    }
-
-    /// Bytes of a step's result; sorted keys keep equal values byte-equal, as in the SQLite store.
-    static func encodeResult<Value: Encodable>(_ value: Value) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(value)
-    }
-
-    static func decodeResult<Value: Decodable>(_ data: Data, as type: Value.Type) throws -> Value {
-        try JSONDecoder().decode(Value.self, from: data)
-    }
-}
-
 extension PostgresRandomAccessRow {
     /// The column `name` decoded as `T`.
     func value<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
@@ -42,7 +18,7 @@ extension Sequence where Element == PostgresRow {
 /// integers into NUMERIC).
 enum PostgresRunRows {
     static let select = """
-        SELECT r.id, r.dedupe_key, r.state, r.seed, r.profile_name, r.profile_hash, r.surface, r.generator,
+        SELECT r.id, r.ordinal, r.dedupe_key, r.state, r.seed, r.profile_name, r.profile_hash, r.surface, r.generator,
                r.config_json, r.policy_json, r.result_json, r.failure, r.created_at, r.updated_at,
                COALESCE(l.input_tokens, 0)::BIGINT AS spent_input, COALESCE(l.output_tokens, 0)::BIGINT AS spent_output,
                COALESCE(l.cost, 0)::DOUBLE PRECISION AS spent_cost, COALESCE(l.paid, 0)::BIGINT AS paid_steps
@@ -58,10 +34,11 @@ enum PostgresRunRows {
             dedupeKey: try row.value("dedupe_key"), seed: UInt64(try row.value("seed", as: String.self)) ?? 0,
             profileName: try row.value("profile_name"), profileHash: try row.value("profile_hash"),
             surface: try row.value("surface"), generator: try row.value("generator"),
-            config: try PostgresCoding.json(try row.value("config_json")), policy: try PostgresCoding.json(try row.value("policy_json")))
+            config: try StoreCoding.json(try row.value("config_json", as: String.self)),
+            policy: try StoreCoding.json(try row.value("policy_json", as: String.self)))
         return RunRecord(
             id: try row.value("id"), spec: spec, state: RunState(rawValue: try row.value("state")) ?? .failed,
-            result: try row.value("result_json", as: String?.self).map(PostgresCoding.json), failure: try row.value("failure"),
+            result: try StoreCoding.json(try row.value("result_json", as: String?.self)), failure: try row.value("failure"),
             createdAt: Date(timeIntervalSince1970: try row.value("created_at")),
             updatedAt: Date(timeIntervalSince1970: try row.value("updated_at")),
             spent: Usage(inputTokens: try row.value("spent_input"), outputTokens: try row.value("spent_output"), cost: try row.value("spent_cost")),

@@ -62,7 +62,7 @@ actor PostgresCompletionWatcher {
     }
 
     private func pollUntilIdle() async {
-        var pause = PostgresWaitBackoff(lease: 1, ceiling: 0.01)
+        var pause = PostgresWaitBackoff(ceiling: 0.01)
         while !waiting.isEmpty {
             let resolved: Bool
             do {
@@ -71,7 +71,7 @@ actor PostgresCompletionWatcher {
                 fail(all: error)
                 break
             }
-            if resolved { pause = PostgresWaitBackoff(lease: 1, ceiling: 0.01) }
+            if resolved { pause = PostgresWaitBackoff(ceiling: 0.01) }
             try? await Task.sleep(nanoseconds: pause.next())
         }
         loop = nil

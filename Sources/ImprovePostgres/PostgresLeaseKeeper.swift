@@ -1,10 +1,11 @@
 import Foundation
+import ImproveCore
 
-/// Keeps the leases of one process's running steps alive with a single background loop that
+/// Keeps the leases of a worker's running steps alive with a single background loop that
 /// renews them all in one transaction every third of the lease.
 actor PostgresLeaseKeeper {
     private let store: PostgresRunStore
-    private var held: Set<PostgresStepClaim> = []
+    private var held: [Int64: StepClaim] = [:]
     private var loop: Task<Void, Never>?
 
     init(store: PostgresRunStore) {
@@ -16,8 +17,8 @@ actor PostgresLeaseKeeper {
     }
 
     /// Keeps `claim` alive until ``release(_:)``.
-    func hold(_ claim: PostgresStepClaim) {
-        held.insert(claim)
+    func hold(_ claim: StepClaim) {
+        held[claim.stepID] = claim
         if loop == nil {
             let interval = UInt64(max(0.001, store.leaseDuration / 3) * 1_000_000_000)
             loop = Task { [weak self] in
@@ -30,12 +31,12 @@ actor PostgresLeaseKeeper {
         }
     }
 
-    func release(_ claim: PostgresStepClaim) {
-        held.remove(claim)
+    func release(_ claim: StepClaim) {
+        held[claim.stepID] = nil
     }
 
     /// Renews what is held now; the store renews only steps still running under the same attempt.
     private func renewHeld() async {
-        try? await store.renew(Array(held))
+        try? await store.renewAll(Array(held.values))
     }
 }

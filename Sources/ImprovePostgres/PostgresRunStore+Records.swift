@@ -2,25 +2,19 @@ import Foundation
 import ImproveCore
 import PostgresNIO
 
-/// Candidates, evaluations, events and the summary `improve-cli show` prints.
+/// Candidates, evaluations, events and the queries behind `show`, `runs` and the spend ceiling.
 extension PostgresRunStore {
-    /// Records a candidate once (idempotent by candidate id).
-    public func recordCandidate(runID: String, _ candidate: Candidate) async throws {
-        let components = try PostgresCoding.text(.object(candidate.components.mapValues { .string($0) }))
-        let parents = try PostgresCoding.text(.array(candidate.parents.map { .string($0) }))
-        let now = PostgresCoding.now()
+    public func insertCandidate(runID: String, _ candidate: StoredCandidate, at now: Double) async throws {
         _ = try await database.rows("""
             INSERT INTO candidates (run_id, candidate_id, components_json, parents_json, generator, rationale, created_at)
-            VALUES (\(runID), \(candidate.id), \(components), \(parents), \(candidate.generator), \(candidate.rationale), \(now))
+            VALUES (\(runID), \(candidate.id), \(candidate.componentsText), \(candidate.parentsText), \(candidate.generator),
+                    \(candidate.rationale), \(now))
             ON CONFLICT (run_id, candidate_id) DO NOTHING
             """)
     }
 
-    /// Records scored pairs (idempotent by run, candidate, item, split), in one transaction.
-    public func recordEvaluations(runID: String, _ records: [EvaluationRecord]) async throws {
-        guard !records.isEmpty else { return }
+    public func insertEvaluations(runID: String, _ records: [EvaluationRecord], at now: Double) async throws {
         try await database.transaction { connection in
-            let now = PostgresCoding.now()
             for record in records {
                 try await connection.query("""
                     INSERT INTO evaluations (run_id, candidate_id, item_id, split, score, passed, feedback, created_at)
@@ -32,20 +26,8 @@ extension PostgresRunStore {
         }
     }
 
-    /// Appends a progress event.
-    public func appendEvent(runID: String, kind: String, payload: JSONValue) async throws {
-        try await insertEvent(runID: runID, key: nil, kind: kind, payload: payload)
-    }
-
-    /// Records an event once per (run, `key`).
-    public func recordEvent(runID: String, key: String, kind: String, payload: JSONValue) async throws {
-        try await insertEvent(runID: runID, key: key, kind: kind, payload: payload)
-    }
-
-    private func insertEvent(runID: String, key: String?, kind: String, payload: JSONValue) async throws {
-        let payloadText = try PostgresCoding.text(payload)
+    public func insertEvent(runID: String, key: String?, kind: String, payloadText: String, at now: Double) async throws {
         try await database.transaction { connection in
-            let now = PostgresCoding.now()
             let inserted = try await connection.query("""
                 INSERT INTO events (run_id, kind, payload_json, at, event_key) VALUES (\(runID), \(kind), \(payloadText), \(now), \(key))
                 ON CONFLICT (run_id, event_key) DO NOTHING RETURNING sequence
@@ -55,9 +37,13 @@ extension PostgresRunStore {
         }
     }
 
-    /// Counts, ledger by model and the last events of a run.
-    public func summary(runID: String, lastEvents: Int) async throws -> RunSummary {
-        guard let run = try await run(id: runID) else { throw StoreError.unknownRun(id: runID, store: location) }
+    public func fetchEventPayloads(runID: String, kind: String) async throws -> [JSONValue] {
+        try await database.rows("SELECT payload_json FROM events WHERE run_id = \(runID) AND kind = \(kind) ORDER BY sequence")
+            .named.map { try StoreCoding.json(try $0.value("payload_json", as: String.self)) }
+    }
+
+    public func fetchSummary(runID: String, lastEvents: Int, paidKinds: [StepKind]) async throws -> RunSummary? {
+        guard let run = try await fetchRun(id: runID) else { return nil }
         let steps = try await database.rows(
             "SELECT kind, state, COUNT(*)::BIGINT AS n FROM steps WHERE run_id = \(runID) GROUP BY kind, state ORDER BY kind, state"
         ).named.map { RunSummary.StepCount(kind: try $0.value("kind"), state: try $0.value("state"), count: try $0.value("n")) }
@@ -68,28 +54,26 @@ extension PostgresRunStore {
             """).named {
             ledger[try row.value("model")] = Usage(inputTokens: try row.value("i"), outputTokens: try row.value("o"), cost: try row.value("c"))
         }
-        let limit = max(0, lastEvents)
+        let paid = paidKinds.map(\.rawValue)
         let counts = try await database.rows("""
             SELECT (SELECT COUNT(*) FROM candidates WHERE run_id = \(runID))::BIGINT AS candidates,
                    (SELECT COUNT(*) FROM evaluations WHERE run_id = \(runID))::BIGINT AS evaluations,
-                   (SELECT COUNT(*) FROM steps WHERE run_id = \(runID) AND attempts > 1
-                       AND kind IN (\(StepKind.modelCall.rawValue), \(StepKind.scorer.rawValue)))::BIGINT AS reattempted
+                   (SELECT COUNT(*) FROM steps WHERE run_id = \(runID) AND attempts > 1 AND kind = ANY(\(paid)))::BIGINT AS reattempted
             """).named.first
         let events = try await database.rows(
-            "SELECT sequence, kind, payload_json, at FROM events WHERE run_id = \(runID) ORDER BY sequence DESC LIMIT \(limit)"
+            "SELECT sequence, kind, payload_json, at FROM events WHERE run_id = \(runID) ORDER BY sequence DESC LIMIT \(lastEvents)"
         ).named.reversed().map { row in
             RunSummary.Event(
                 sequence: try row.value("sequence"), kind: try row.value("kind"),
-                payload: try PostgresCoding.json(try row.value("payload_json")), at: Date(timeIntervalSince1970: try row.value("at")))
+                payload: try StoreCoding.json(try row.value("payload_json", as: String.self)), at: Date(timeIntervalSince1970: try row.value("at")))
         }
         return RunSummary(
             run: run, steps: steps, ledgerByModel: ledger, candidates: try counts?.value("candidates") ?? 0,
             evaluations: try counts?.value("evaluations") ?? 0, lastEvents: events, reattemptedPaidSteps: try counts?.value("reattempted") ?? 0)
     }
 
-    /// The run's candidates in the order they were recorded, with their mean search and holdout scores.
-    public func candidates(runID: String) async throws -> [CandidateSummary] {
-        try await requireRun(runID)
+    public func fetchCandidates(runID: String) async throws -> [CandidateSummary]? {
+        guard try await fetchRun(id: runID) != nil else { return nil }
         return try await database.rows("""
             SELECT c.candidate_id, c.components_json, c.parents_json, c.generator, c.rationale, c.created_at,
                    s.mean AS search_mean, COALESCE(s.n, 0)::BIGINT AS search_n, h.mean AS holdout_mean
@@ -101,13 +85,26 @@ extension PostgresRunStore {
             WHERE c.run_id = \(runID)
             ORDER BY c.created_at, c.ordinal
             """).named.map { row in
-            let components = try PostgresCoding.json(try row.value("components_json")).objectValue?.compactMapValues(\.stringValue) ?? [:]
-            let parents = try PostgresCoding.json(try row.value("parents_json")).arrayValue?.compactMap(\.stringValue) ?? []
-            return CandidateSummary(
+            CandidateSummary(
                 id: try row.value("candidate_id"),
-                candidate: Candidate(components: components, parents: parents, generator: try row.value("generator"), rationale: try row.value("rationale")),
+                candidate: try StoredCandidate.candidate(
+                    componentsText: try row.value("components_json"), parentsText: try row.value("parents_json"),
+                    generator: try row.value("generator"), rationale: try row.value("rationale")),
                 searchScore: try row.value("search_mean"), searchItems: try row.value("search_n"), holdoutScore: try row.value("holdout_mean"),
                 recordedAt: Date(timeIntervalSince1970: try row.value("created_at")))
         }
+    }
+
+    public func fetchLedgerTotals(since start: Double) async throws -> LedgerTotals {
+        let row = try await database.rows("""
+            SELECT COUNT(*)::BIGINT AS n, COALESCE(SUM(input_tokens + output_tokens), 0)::BIGINT AS t,
+                   COALESCE(SUM(cost), 0)::DOUBLE PRECISION AS c
+            FROM ledger WHERE created_at >= \(start)
+            """).named.first
+        return LedgerTotals(calls: try row?.value("n") ?? 0, tokens: try row?.value("t") ?? 0, cost: try row?.value("c") ?? 0)
+    }
+
+    public func countLedgerRows(runID: String) async throws -> Int {
+        try await database.rows("SELECT COUNT(*)::BIGINT AS n FROM ledger WHERE run_id = \(runID)").named.first?.value("n") ?? 0
     }
 }

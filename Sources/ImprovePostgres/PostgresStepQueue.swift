@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// A step a worker claimed from the queue: what to run and the claim to complete it under.
 public struct QueuedStep: Sendable {
-    public let claim: PostgresStepClaim
+    public let claim: StepClaim
     public let runID: String
     public let kind: StepKind
     /// The canonical signature the coordinator journaled; for a model call it carries the request.
@@ -24,9 +24,9 @@ extension PostgresRunStore {
     ///
     /// - Throws: ``StoreError/stepFailed(checkpoint:message:)`` with the worker's (redacted)
     ///   error when the step fails.
-    func enqueueAndWait(_ request: PostgresStepRequest) async throws -> Data {
+    func enqueueAndWait(_ request: StepRequest) async throws -> Data {
         let model = Self.requestedModel(request)
-        let now = PostgresCoding.now()
+        let now = StoreCoding.now()
         // The common case, a new call, is one autocommitted insert; only an existing step needs
         // the locked read-and-judge transaction below.
         let fresh = try await database.rows("""
@@ -60,9 +60,9 @@ extension PostgresRunStore {
 
     /// The model a model-call signature asks for (`provider/model`), so that a worker can leave
     /// the calls it cannot serve to others.
-    static func requestedModel(_ request: PostgresStepRequest) -> String? {
+    static func requestedModel(_ request: StepRequest) -> String? {
         guard request.kind == .modelCall,
-            let signature = try? PostgresCoding.json(request.signatureJSON),
+            let signature = try? StoreCoding.json(request.signatureJSON),
             let chat = try? ChatRequest(decoding: signature.objectValue?["request"])
         else { return nil }
         return chat.model.qualifiedName
@@ -72,7 +72,7 @@ extension PostgresRunStore {
     /// lease lapsed (their worker died), oldest first, skipping rows other workers are claiming
     /// right now and steps for the models in `excludingModels`; with `runID`, only that run's steps.
     public func claimQueued(workerID: String, limit: Int, excludingModels: [String] = [], runID: String? = nil) async throws -> [QueuedStep] {
-        let now = PostgresCoding.now()
+        let now = StoreCoding.now()
         let expires = now + leaseDuration
         let rows = try await database.rows("""
             UPDATE steps s SET state = 'running', worker_id = \(workerID), lease_expires_at = \(expires),
@@ -88,9 +88,9 @@ extension PostgresRunStore {
             """).named
         return try rows.map { row in
             QueuedStep(
-                claim: PostgresStepClaim(stepID: try row.value("id"), attempt: try row.value("attempts"), checkpoint: try row.value("checkpoint")),
+                claim: StepClaim(stepID: try row.value("id"), attempt: try row.value("attempts"), checkpoint: try row.value("checkpoint")),
                 runID: try row.value("run_id"), kind: StepKind(rawValue: try row.value("kind")) ?? .modelCall,
-                signature: try PostgresCoding.json(try row.value("signature_json")))
+                signature: try StoreCoding.json(try row.value("signature_json", as: String.self)))
         }
     }
 
@@ -110,14 +110,41 @@ extension PostgresRunStore {
     public func releaseQueued(_ step: QueuedStep) async throws {
         _ = try await database.rows("""
             UPDATE steps SET state = 'pending', worker_id = NULL, lease_expires_at = NULL, attempts = attempts - 1,
-                             updated_at = \(PostgresCoding.now())
+                             updated_at = \(StoreCoding.now())
             WHERE id = \(step.claim.stepID) AND attempts = \(step.claim.attempt) AND state = 'running'
             """)
     }
 
-    /// Keeps the leases of steps a worker is running alive.
-    public func renewQueued(_ steps: [QueuedStep]) async throws {
-        try await renew(steps.map(\.claim))
+    /// Keeps the leases of steps a worker is running alive, in one transaction.
+    func renewAll(_ claims: [StepClaim]) async throws {
+        guard !claims.isEmpty else { return }
+        let now = StoreCoding.now()
+        let expires = now + leaseDuration
+        try await database.transaction { connection in
+            for claim in claims {
+                try await connection.query("""
+                    UPDATE steps SET lease_expires_at = \(expires), updated_at = \(now)
+                    WHERE id = \(claim.stepID) AND attempts = \(claim.attempt) AND state = 'running'
+                    """, logger: PostgresDatabase.silent)
+            }
+        }
+    }
+
+    /// The step row of `request`, locked for this transaction, after checking its signature.
+    static func lockedStep(_ connection: PostgresConnection, _ request: StepRequest) async throws -> PostgresRandomAccessRow {
+        let rows = try await connection.query("""
+            SELECT id, state, signature_hash, result_json FROM steps
+            WHERE run_id = \(request.runID) AND checkpoint = \(request.checkpoint) FOR UPDATE
+            """, logger: PostgresDatabase.silent).collect().named
+        guard let row = rows.first else {
+            throw StoreError.stepFailed(
+                checkpoint: request.checkpoint, message: "the step could neither be inserted nor found (was run \(request.runID) deleted?)")
+        }
+        let stored: String = try row.value("signature_hash")
+        guard stored == request.signatureHash else {
+            throw StoreError.signatureMismatch(runID: request.runID, checkpoint: request.checkpoint, stored: stored, given: request.signatureHash)
+        }
+        return row
     }
 }
 

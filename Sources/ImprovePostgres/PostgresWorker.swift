@@ -49,7 +49,7 @@ public struct PostgresWorker: Sendable {
         let leases = PostgresLeaseKeeper(store: store)
         let lanes = FreeLanes(concurrency)
         await withDiscardingTaskGroup { group in
-            var pause = PostgresWaitBackoff(lease: 1, ceiling: 0.025)
+            var pause = PostgresWaitBackoff(ceiling: 0.025)
             while !Task.isCancelled {
                 let free = await lanes.waitForFree()
                 guard free > 0 else { break }
@@ -66,7 +66,7 @@ public struct PostgresWorker: Sendable {
                     try? await Task.sleep(nanoseconds: pause.next())
                     continue
                 }
-                pause = PostgresWaitBackoff(lease: 1, ceiling: 0.025)
+                pause = PostgresWaitBackoff(ceiling: 0.025)
                 for step in claimed {
                     await lanes.take()
                     await leases.hold(step.claim)
@@ -102,7 +102,7 @@ public struct PostgresWorker: Sendable {
             let charge = LedgerCharge(
                 model: request.model.qualifiedName, inputTokens: response.usage.inputTokens,
                 outputTokens: response.usage.outputTokens, cost: response.usage.cost)
-            try await store.completeQueued(step, workerID: workerID, result: try PostgresCoding.encodeResult(response), charge: charge)
+            try await store.completeQueued(step, workerID: workerID, result: try StoreCoding.encodeResult(response), charge: charge)
             await state.didComplete()
         } catch where Task.isCancelled {
             // Shutting down (whatever error the cut-short call threw): the step goes back to the

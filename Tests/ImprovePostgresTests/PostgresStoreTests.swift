@@ -61,7 +61,7 @@ struct PostgresStoreTests {
         defer { store.close() }
         let runID = try await store.openRun(try uniqueSpec("dispatch"), workerID: "coordinator").run.id
         let coordinator = JournaledModelClient(
-            UnreachableModel(), journal: try await store.stepJournal(runID: runID, workerID: "coordinator", dispatch: [.modelCall]))
+            UnreachableModel(), journal: try await store.dispatchingJournal(runID: runID, workerID: "coordinator"))
         let model = EchoModel()
         let worker = PostgresWorker(store: store, workerID: "worker-1", concurrency: 4, runID: runID, makeClient: { _ in model })
         let working = Task { await worker.run() }
@@ -76,7 +76,7 @@ struct PostgresStoreTests {
         // A second coordinator journal (a resumed run) replays from the store: no worker needed.
         working.cancel()
         let resumed = JournaledModelClient(
-            UnreachableModel(), journal: try await store.stepJournal(runID: runID, workerID: "coordinator", dispatch: [.modelCall]))
+            UnreachableModel(), journal: try await store.dispatchingJournal(runID: runID, workerID: "coordinator"))
         #expect(try await resumed.complete(chat("item 3")).text == "echo: item 3")
         #expect(model.callCount == 6)
     }
@@ -86,7 +86,7 @@ struct PostgresStoreTests {
         defer { store.close() }
         let runID = try await store.openRun(try uniqueSpec("skip-locked"), workerID: "coordinator").run.id
         let coordinator = JournaledModelClient(
-            UnreachableModel(), journal: try await store.stepJournal(runID: runID, workerID: "coordinator", dispatch: [.modelCall]))
+            UnreachableModel(), journal: try await store.dispatchingJournal(runID: runID, workerID: "coordinator"))
         let waiting = Task {
             try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<10 { group.addTask { try await coordinator.complete(chat("q\(index)")).text } }
@@ -121,7 +121,7 @@ struct PostgresStoreTests {
         let runID = try await store.openRun(try uniqueSpec("policy", allowed: ["local/allowed"]), workerID: "coordinator").run.id
         // The coordinator's own guard would refuse first; a row written around it is refused by the worker too.
         let coordinator = JournaledModelClient(
-            UnreachableModel(), journal: try await store.stepJournal(runID: runID, workerID: "coordinator", dispatch: [.modelCall]))
+            UnreachableModel(), journal: try await store.dispatchingJournal(runID: runID, workerID: "coordinator"))
         let model = EchoModel()
         let worker = PostgresWorker(store: store, workerID: "worker-1", concurrency: 1, runID: runID, makeClient: { _ in model })
         let working = Task { await worker.run() }
@@ -147,7 +147,7 @@ struct PostgresWorkerProvidersTests {
         defer { store.close() }
         let runID = try await store.openRun(try uniqueSpec("providers"), workerID: "coordinator").run.id
         let coordinator = JournaledModelClient(
-            UnreachableModel(), journal: try await store.stepJournal(runID: runID, workerID: "coordinator", dispatch: [.modelCall]))
+            UnreachableModel(), journal: try await store.dispatchingJournal(runID: runID, workerID: "coordinator"))
         let notes = NoteLog()
         let unable = PostgresWorker(
             store: store, workerID: "unable", concurrency: 2, runID: runID, makeClient: { _ in throw CannotServe() }, note: { notes.add($0) })

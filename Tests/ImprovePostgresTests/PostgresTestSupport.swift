@@ -9,7 +9,7 @@ import ImproveTestSupport
 func openTestStore(lease: TimeInterval = 30) async throws -> PostgresRunStore {
     try await PostgresRunStore.open(
         try PostgresLocation(parsing: try PostgresTestServer.require()), leaseDuration: lease,
-        schema: "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))
+        schema: freshSchemaName())
 }
 
 /// A run of its own per test: tests share one database and run in parallel.
@@ -49,14 +49,4 @@ final class Counter: Sendable {
     private let box = Mutex(0)
     var value: Int { box.withLock { $0 } }
     func increment() { box.withLock { $0 += 1 } }
-}
-
-/// Polls `condition` until it holds or `timeout` passes: a wait on state, not a sleep-as-sync.
-func eventually(timeout: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(nanoseconds: 20_000_000)
-    }
-    return try await condition()
 }
