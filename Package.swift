@@ -95,7 +95,7 @@ let package = Package(
             dependencies: ["Evals", "ImproveSQLite", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveSQLite", "ImproveTestSupport"]),
         .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveSQLite", "ImprovePostgres", "ImproveTestSupport"]),
         .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveSQLite", "ImproveTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
