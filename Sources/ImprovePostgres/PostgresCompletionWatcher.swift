@@ -6,7 +6,7 @@ import PostgresNIO
 /// coordinator with many calls in flight asks the database once per tick, not once per call.
 ///
 /// Polling, not LISTEN/NOTIFY: a notification is lost while a connection is being replaced,
-/// and the poll interval (2 ms after a hit, growing to 10 ms) is small next to a
+/// and the poll interval (2 ms after a hit, growing to 5 ms) is small next to a
 /// model call.
 actor PostgresCompletionWatcher {
     private struct Waiter {
@@ -62,7 +62,7 @@ actor PostgresCompletionWatcher {
     }
 
     private func pollUntilIdle() async {
-        var pause = PostgresWaitBackoff(ceiling: 0.01)
+        var pause = PostgresWaitBackoff(ceiling: 0.005)
         while !waiting.isEmpty {
             let resolved: Bool
             do {
@@ -71,7 +71,7 @@ actor PostgresCompletionWatcher {
                 fail(all: error)
                 break
             }
-            if resolved { pause = PostgresWaitBackoff(ceiling: 0.01) }
+            if resolved { pause = PostgresWaitBackoff(ceiling: 0.005) }
             try? await Task.sleep(nanoseconds: pause.next())
         }
         loop = nil

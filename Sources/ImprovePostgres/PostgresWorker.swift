@@ -44,12 +44,12 @@ public struct PostgresWorker: Sendable {
     ///
     /// One claimer per worker asks for as many steps as there are free lanes, in one query, so
     /// an idle worker polls the database once per tick however many lanes it has; the poll
-    /// interval starts at 2 ms after a claim and grows to 25 ms while the queue stays empty.
+    /// interval starts at 2 ms after a claim and grows to 10 ms while the queue stays empty.
     public func run() async {
         let leases = PostgresLeaseKeeper(store: store)
         let lanes = FreeLanes(concurrency)
         await withDiscardingTaskGroup { group in
-            var pause = PostgresWaitBackoff(ceiling: 0.025)
+            var pause = PostgresWaitBackoff(ceiling: 0.01)
             while !Task.isCancelled {
                 let free = await lanes.waitForFree()
                 guard free > 0 else { break }
@@ -66,7 +66,7 @@ public struct PostgresWorker: Sendable {
                     try? await Task.sleep(nanoseconds: pause.next())
                     continue
                 }
-                pause = PostgresWaitBackoff(ceiling: 0.025)
+                pause = PostgresWaitBackoff(ceiling: 0.01)
                 for step in claimed {
                     await lanes.take()
                     await leases.hold(step.claim)
