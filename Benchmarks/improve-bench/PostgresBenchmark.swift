@@ -18,33 +18,20 @@ func postgresBenchmark(steps: Int, rounds: Int) async throws {
     }
     let location = try PostgresLocation(parsing: url)
     let clock = ContinuousClock()
-    let charge = LedgerCharge(model: "local/bench", inputTokens: 40, outputTokens: 2, cost: 0)
 
     // 1. claim + complete, both backends, the same journal loop.
     let store = try await PostgresRunStore.open(location)
     defer { store.close() }
     let key = "bench/\(UUID().uuidString)"
     let runID = try await store.openRun(spec(key), workerID: "bench").run.id
-    let journal = try await store.stepJournal(runID: runID, workerID: "bench")
-    var started = clock.now
-    for index in 0..<steps {
-        _ = try await journal.step(.modelCall, name: nil, signature: ["i": .number(Double(index))], as: String.self) {
-            StepOutput("answer-\(index)", charge: charge)
-        }
-    }
-    let postgresSeconds = seconds(clock.now - started)
+    let postgresSeconds = try await journalSteps(try await store.stepJournal(runID: runID, workerID: "bench"), steps: steps, clock: clock)
+    try await store.finishRun(id: runID, state: .completed, result: nil, failure: nil)
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("improve-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let sqlite = try SQLiteRunStore(path: directory.appendingPathComponent("bench.sqlite").path)
     let sqliteJournal = try await sqlite.journal(runID: try await sqlite.openRun(spec(key), workerID: "bench").run.id, workerID: "bench")
-    started = clock.now
-    for index in 0..<steps {
-        _ = try await sqliteJournal.step(.modelCall, name: nil, signature: ["i": .number(Double(index))], as: String.self) {
-            StepOutput("answer-\(index)", charge: charge)
-        }
-    }
-    let sqliteSeconds = seconds(clock.now - started)
+    let sqliteSeconds = try await journalSteps(sqliteJournal, steps: steps, clock: clock)
     print(String(format: "claim+complete: %d steps: PostgreSQL %.0f pairs/s (%.2f ms each), SQLite %.0f pairs/s (%.2f ms each)",
                  steps, Double(steps) / postgresSeconds, postgresSeconds * 1000 / Double(steps),
                  Double(steps) / sqliteSeconds, sqliteSeconds * 1000 / Double(steps)))
@@ -74,17 +61,30 @@ func postgresBenchmark(steps: Int, rounds: Int) async throws {
         // Warm-up (not timed): every worker connects and takes calls.
         try await dispatch(coordinator, model: model, label: "warm", count: inFlight, inFlight: inFlight)
         let calls = inFlight * rounds
-        started = clock.now
+        let started = clock.now
         try await dispatch(coordinator, model: model, label: "timed", count: calls, inFlight: inFlight)
         let elapsed = seconds(clock.now - started)
         for child in children { child.process.terminate() }
         for child in children { _ = await child.wait() }
+        try await store.finishRun(id: run.id, state: .completed, result: ["calls": .number(Double(calls))], failure: nil)
         let ideal = Double(rounds) * 0.1
         let rate = Double(calls) / elapsed
         single = single ?? rate
         print(String(format: "workers: %d x %d lanes, %d calls at 100 ms: %.2f s (ideal %.2f s), %.0f calls/s = %.0f%% of ideal, %.2fx one worker",
                      workers, lanes, calls, elapsed, ideal, rate, 100 * ideal / elapsed, rate / (single ?? rate)))
     }
+}
+
+/// Seconds for `steps` sequential fresh journal steps, each with a ledger row.
+func journalSteps(_ journal: any StepJournal, steps: Int, clock: ContinuousClock) async throws -> Double {
+    let charge = LedgerCharge(model: "local/bench", inputTokens: 40, outputTokens: 2, cost: 0)
+    let started = clock.now
+    for index in 0..<steps {
+        _ = try await journal.step(.modelCall, name: nil, signature: ["i": .number(Double(index))], as: String.self) {
+            StepOutput("answer-\(index)", charge: charge)
+        }
+    }
+    return seconds(clock.now - started)
 }
 
 /// Issues `count` distinct calls with at most `inFlight` at a time.

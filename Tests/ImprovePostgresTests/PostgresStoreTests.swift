@@ -59,9 +59,7 @@ struct PostgresStoreTests {
     @Test func dispatchedCallsRunOnAWorkerOnceAndLedgerOnce() async throws {
         let store = try await openTestStore()
         defer { store.close() }
-        let runID = try await store.openRun(try uniqueSpec("dispatch"), workerID: "coordinator").run.id
-        let coordinator = JournaledModelClient(
-            UnreachableModel(), journal: try await store.dispatchingJournal(runID: runID, workerID: "coordinator"))
+        let (runID, coordinator) = try await coordinator(on: store, "dispatch")
         let model = EchoModel()
         let worker = PostgresWorker(store: store, workerID: "worker-1", concurrency: 4, runID: runID, makeClient: { _ in model })
         let working = Task { await worker.run() }
@@ -84,9 +82,7 @@ struct PostgresStoreTests {
     @Test func concurrentClaimsTakeDisjointStepsAndALapsedLeaseIsReclaimed() async throws {
         let store = try await openTestStore(lease: 0.5)
         defer { store.close() }
-        let runID = try await store.openRun(try uniqueSpec("skip-locked"), workerID: "coordinator").run.id
-        let coordinator = JournaledModelClient(
-            UnreachableModel(), journal: try await store.dispatchingJournal(runID: runID, workerID: "coordinator"))
+        let (runID, coordinator) = try await coordinator(on: store, "skip-locked")
         let waiting = Task {
             try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<10 { group.addTask { try await coordinator.complete(chat("q\(index)")).text } }
@@ -118,10 +114,8 @@ struct PostgresStoreTests {
     @Test func aWorkerRefusesAModelTheRunsPolicyDoesNotAllow() async throws {
         let store = try await openTestStore()
         defer { store.close() }
-        let runID = try await store.openRun(try uniqueSpec("policy", allowed: ["local/allowed"]), workerID: "coordinator").run.id
         // The coordinator's own guard would refuse first; a row written around it is refused by the worker too.
-        let coordinator = JournaledModelClient(
-            UnreachableModel(), journal: try await store.dispatchingJournal(runID: runID, workerID: "coordinator"))
+        let (runID, coordinator) = try await coordinator(on: store, "policy", allowed: ["local/allowed"])
         let model = EchoModel()
         let worker = PostgresWorker(store: store, workerID: "worker-1", concurrency: 1, runID: runID, makeClient: { _ in model })
         let working = Task { await worker.run() }
@@ -145,9 +139,7 @@ struct PostgresWorkerProvidersTests {
     @Test func aCallOneWorkerCannotServeIsLeftToAnother() async throws {
         let store = try await openTestStore()
         defer { store.close() }
-        let runID = try await store.openRun(try uniqueSpec("providers"), workerID: "coordinator").run.id
-        let coordinator = JournaledModelClient(
-            UnreachableModel(), journal: try await store.dispatchingJournal(runID: runID, workerID: "coordinator"))
+        let (runID, coordinator) = try await coordinator(on: store, "providers")
         let notes = NoteLog()
         let unable = PostgresWorker(
             store: store, workerID: "unable", concurrency: 2, runID: runID, makeClient: { _ in throw CannotServe() }, note: { notes.add($0) })

@@ -50,3 +50,10 @@ final class Counter: Sendable {
     var value: Int { box.withLock { $0 } }
     func increment() { box.withLock { $0 += 1 } }
 }
+
+/// A run of its own on `store` and the model client of its coordinator, whose calls go to workers.
+func coordinator(on store: PostgresRunStore, _ label: String, allowed: [String] = ["local/*"]) async throws -> (runID: String, client: any ModelClient) {
+    let runID = try await store.openRun(try uniqueSpec(label, allowed: allowed), workerID: "coordinator").run.id
+    let client = JournaledModelClient(UnreachableModel(), journal: try await store.dispatchingJournal(runID: runID, workerID: "coordinator"))
+    return (runID, client)
+}
