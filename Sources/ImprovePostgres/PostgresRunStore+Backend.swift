@@ -5,6 +5,7 @@ import PostgresNIO
 /// The storage primitives of ``StoreBackend`` in PostgreSQL: each one statement or one short
 /// transaction. The semantics above them (claims, leases, replays) are ImproveCore's.
 extension PostgresRunStore: StoreBackend {
+    /// Applied to every error text before it is stored (secrets from the environment, PGPASSWORD among them).
     public var redactor: Redactor { database.redactor }
 
     // MARK: Runs

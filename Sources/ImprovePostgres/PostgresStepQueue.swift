@@ -4,8 +4,11 @@ import PostgresNIO
 
 /// A step a worker claimed from the queue: what to run and the claim to complete it under.
 public struct QueuedStep: Sendable {
+    /// The claim to complete, fail or release the step under.
     public let claim: StepClaim
+    /// The run whose coordinator enqueued it.
     public let runID: String
+    /// What sort of step it is (workers run model calls).
     public let kind: StepKind
     /// The canonical signature the coordinator journaled; for a model call it carries the request.
     public let signature: JSONValue

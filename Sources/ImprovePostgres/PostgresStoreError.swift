@@ -11,6 +11,7 @@ public enum PostgresStoreError: Error, CustomStringConvertible, Equatable, Senda
     /// The database holds a newer schema than this build knows.
     case newerSchema(location: String, version: Int, known: Int)
 
+    /// The message, naming the store and the fix.
     public var description: String {
         switch self {
         case .badAddress(let address, let fix):

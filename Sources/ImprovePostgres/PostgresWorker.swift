@@ -15,8 +15,11 @@ public struct PostgresWorker: Sendable {
     /// What the worker reports while it runs (refused models, failed steps).
     public typealias Note = @Sendable (String) -> Void
 
+    /// The shared store whose queue this worker serves.
     public let store: PostgresRunStore
+    /// This worker's id in the store (distinct per process).
     public let workerID: String
+    /// Steps this worker runs at once.
     public let concurrency: Int
     /// When set, the worker serves this run only (otherwise every run of the store).
     public let runID: String?
@@ -24,6 +27,7 @@ public struct PostgresWorker: Sendable {
     private let note: Note
     private let state: WorkerState
 
+    /// A worker; nothing happens until ``run()``.
     public init(
         store: PostgresRunStore, workerID: String, concurrency: Int, runID: String? = nil, makeClient: @escaping ClientFactory,
         note: @escaping Note = { _ in }
