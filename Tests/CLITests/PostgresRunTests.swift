@@ -121,4 +121,36 @@ struct PostgresRunTests {
         #expect(extra <= 4, "\(extra) calls repeated")
         #expect(server.completionRequests.count <= reference.totalRequests + 4)
     }
+
+    @Test func aCoordinatorKilledMidRunResumesWithoutPayingTwice() async throws {
+        let url = try PostgresTestServer.require()
+        let labels = try ClassifierStub.labels(fromJSONL: Fixtures.repositoryRoot.appendingPathComponent("Profiles/sentiment/sst2.jsonl"))
+        let responder = ClassifierStub.formatSensitive(labels: labels, delay: .milliseconds(3))
+        let reference = try await ReferenceRun.sentiment(responder: responder)
+
+        let killSwitch = KillSwitch()
+        let server = try await StubModelServer.start(responder: killSwitch.counting(responder))
+        defer { Task { await server.stop() } }
+        let profile = try Fixtures.copyOfProfile("sentiment")
+        let work = profile.deletingLastPathComponent()
+        let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString, "IMPROVE_STEP_LEASE_SECONDS": "2"]
+        let key = freshKey()
+        let runID = "run-" + ContentHash.sha256(key).prefix(12)
+        let workers = try startWorkers(2, url: url, runID: runID, in: work, environment: env)
+        let arguments = ["run", profile.path, "--store", url, "--budget", "140", "--json", "--dedupe-key", key, "--distributed"]
+        // The coordinator dies with SIGKILL at the run's 40th call; the same command resumes it.
+        let first = try CLIProcess(arguments, in: work, environment: env)
+        killSwitch.arm(pid: first.process.processIdentifier, afterRequests: 40)
+        let killed = await first.wait()
+        killSwitch.disarm()
+        #expect(killed.signalled, "the coordinator was not killed")
+        let resumed = try await CLIProcess.run(arguments, in: work, environment: env)
+        for worker in workers { worker.process.terminate() }
+        for worker in workers { _ = await worker.wait() }
+        try expectSameOutcome(resumed, as: reference.result, "distributed with a killed coordinator")
+        // The calls were in flight on the workers, which finished them: nothing is paid twice.
+        let extra = server.countsByBodyHash.reduce(0) { $0 + max(0, $1.value - (reference.countsByBodyHash[$1.key] ?? 0)) }
+        print("postgres chaos: coordinator SIGKILLed and resumed; \(extra) calls paid twice")
+        #expect(extra == 0, "\(extra) calls repeated")
+    }
 }
