@@ -36,7 +36,18 @@ final class DispatchingStepJournal: StepJournal {
         let request = StepRequest(
             runID: runID, checkpoint: await counter.next(base: name ?? signatureHash), kind: kind,
             signatureHash: signatureHash, signatureJSON: signatureJSON, workerID: workerID)
-        return try StoreCoding.decodeResult(try await store.enqueueAndWait(request), as: Value.self)
+        if let stored = try await store.completedResult(request) {
+            return try StoreCoding.decodeResult(stored, as: Value.self)
+        }
+        let store = store
+        let call: @Sendable () async throws -> Data = { try await store.enqueueAndWait(request) }
+        let bytes: Data
+        if let gate = store.currentDispatchGate {
+            bytes = try await gate(call)
+        } else {
+            bytes = try await call()
+        }
+        return try StoreCoding.decodeResult(bytes, as: Value.self)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import ImproveCore
 import PostgresNIO
+import Synchronization
 
 /// The shared durable store: runs, their step journals and ledgers in one PostgreSQL database
 /// that any number of processes on any number of machines use at once.
@@ -18,6 +19,8 @@ public final class PostgresRunStore: Sendable {
     /// run's coordinator opens the store with `[.modelCall]`); empty runs everything in-process.
     public let dispatch: Set<StepKind>
     let database: PostgresDatabase
+    /// What each new dispatched call passes through before it is enqueued (a spend ceiling).
+    private let dispatchGate = Mutex<DispatchGate?>(nil)
     /// Where a coordinator waits for the steps it dispatched.
     let completions: PostgresCompletionWatcher
 
@@ -56,6 +59,18 @@ public final class PostgresRunStore: Sendable {
         }
         return PostgresRunStore(database: database, leaseDuration: leaseDuration, dispatch: dispatch)
     }
+
+    /// Runs a dispatched call: enqueueing it and waiting for a worker's answer.
+    public typealias DispatchGate = @Sendable (_ call: @Sendable () async throws -> Data) async throws -> Data
+
+    /// Puts `gate` before every call this store's coordinator journals dispatch and the store
+    /// has no answer for yet, as a spend ceiling stands before a raw client in one process:
+    /// replays pass by it, a new call is counted and may be refused before it is enqueued.
+    public func gateDispatches(_ gate: @escaping DispatchGate) {
+        dispatchGate.withLock { $0 = gate }
+    }
+
+    var currentDispatchGate: DispatchGate? { dispatchGate.withLock { $0 } }
 
     /// Closes the connection pool; later calls fail.
     public func close() {

@@ -164,3 +164,34 @@ final class NoteLog: Sendable {
     func add(_ line: String) { lines.withLock { $0.append(line) } }
     func contains(_ text: String) -> Bool { lines.withLock { $0.contains { $0.contains(text) } } }
 }
+
+@Suite("PostgreSQL store: the gate before dispatched calls", .enabled(if: PostgresTestServer.shouldRun, "IMPROVE_PG_URL is not set; start PostgreSQL with scripts/postgres"))
+struct PostgresDispatchGateTests {
+    struct CeilingReached: Error {}
+
+    @Test func newCallsPassTheGateAndAreRefusedBeforeEnqueueingWhileReplaysPassBy() async throws {
+        let store = try await openTestStore()
+        defer { store.close() }
+        let passed = Counter()
+        // Stands in for a spend ceiling of two calls.
+        store.gateDispatches { call in
+            passed.increment()
+            guard passed.value <= 2 else { throw CeilingReached() }
+            return try await call()
+        }
+        let (runID, coordinator) = try await coordinator(on: store, "gate")
+        let model = EchoModel()
+        let worker = PostgresWorker(store: store, workerID: "worker-1", concurrency: 2, runID: runID, makeClient: { _ in model })
+        let working = Task { await worker.run() }
+        defer { working.cancel() }
+        #expect(try await coordinator.complete(chat("one")).text == "echo: one")
+        #expect(try await coordinator.complete(chat("two")).text == "echo: two")
+        await #expect(throws: CeilingReached.self) { _ = try await coordinator.complete(chat("three")) }
+        #expect(try await store.steps(runID: runID).count == 2, "the refused call was never enqueued")
+        // A resumed coordinator replays the two answers without passing the gate again.
+        let resumed = JournaledModelClient(UnreachableModel(), journal: try await store.dispatchingJournal(runID: runID, workerID: "coordinator"))
+        #expect(try await resumed.complete(chat("two")).text == "echo: two")
+        #expect(passed.value == 3)
+        #expect(model.callCount == 2)
+    }
+}

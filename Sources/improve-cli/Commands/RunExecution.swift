@@ -3,6 +3,7 @@ import Evals
 import Foundation
 import Improve
 import ImproveCore
+import ImprovePostgres
 import ImproveSQLite
 
 /// The body shared by `run`, `evolve` and `resume`: load, preflight, take the profile lock, open
@@ -58,6 +59,8 @@ struct RunExecution {
             let store = try await Self.openStore(execution)
             session.store = store
             gate.attach(store)
+            // A distributed run's calls are sent by workers: the gate stands before each dispatch.
+            (store as? PostgresRunStore)?.gateDispatches { call in try await gate.around(call) }
 
             let monitor = InterruptionMonitor()
             let runOptions = options
