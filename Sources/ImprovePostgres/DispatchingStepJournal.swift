@@ -15,8 +15,16 @@ final class DispatchingStepJournal: StepJournal {
     private let store: PostgresRunStore
     private let dispatch: Set<StepKind>
     private let counter = CheckpointCounter()
+    /// Checkpoints completed when the journal started: only these are looked up before the
+    /// gate (a resumed run's replays); any other call passes the gate and is enqueued, which
+    /// also replays a call another coordinator of the run completed meanwhile.
+    private let completedAtStart: Set<String>
 
-    init(local: any StepJournal, store: PostgresRunStore, runID: String, workerID: String, dispatch: Set<StepKind>) {
+    init(
+        local: any StepJournal, store: PostgresRunStore, runID: String, workerID: String, dispatch: Set<StepKind>,
+        completedAtStart: Set<String>
+    ) {
+        self.completedAtStart = completedAtStart
         self.local = local
         self.store = store
         self.runID = runID
@@ -36,7 +44,7 @@ final class DispatchingStepJournal: StepJournal {
         let request = StepRequest(
             runID: runID, checkpoint: await counter.next(base: name ?? signatureHash), kind: kind,
             signatureHash: signatureHash, signatureJSON: signatureJSON, workerID: workerID)
-        if let stored = try await store.completedResult(request) {
+        if completedAtStart.contains(request.checkpoint), let stored = try await store.completedResult(request) {
             return try StoreCoding.decodeResult(stored, as: Value.self)
         }
         let store = store

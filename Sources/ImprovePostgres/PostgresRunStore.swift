@@ -88,6 +88,8 @@ public final class PostgresRunStore: Sendable {
     /// workers and waited for; every other step runs in this process.
     public func dispatchingJournal(runID: String, workerID: String, kinds: Set<StepKind> = [.modelCall]) async throws -> any StepJournal {
         let local = try await stepJournal(runID: runID, workerID: workerID)
-        return DispatchingStepJournal(local: local, store: self, runID: runID, workerID: workerID, dispatch: kinds)
+        return DispatchingStepJournal(
+            local: local, store: self, runID: runID, workerID: workerID, dispatch: kinds,
+            completedAtStart: try await completedCheckpoints(runID: runID))
     }
 }
