@@ -14,6 +14,13 @@ struct ExecutionOptions: ParsableArguments {
     @Flag(name: .long, help: "Hand the run's model calls to `improve-cli worker` processes through the PostgreSQL store (needs --store postgres://…).")
     var distributed = false
 
+    /// Refuses `--distributed` without a PostgreSQL store before anything (a lock, a file) is made.
+    func validate() throws {
+        if distributed, !StoreLocator.isPostgres(store) {
+            throw ValidationError(StoreLocator.distributedNeedsPostgres)
+        }
+    }
+
     @Option(name: .long, help: "Directory for audit.json and report.md (default: <profile>/runs/<run-id>).")
     var out: String?
 

@@ -6,6 +6,10 @@ import ImproveSQLite
 /// Opening the store a `--store` value names: a `postgres://user@host:port/database` address is
 /// the shared PostgreSQL store (password from `PGPASSWORD`), anything else a SQLite file path.
 enum StoreLocator {
+    /// The refusal of `--distributed` with a SQLite store, and the fix.
+    static let distributedNeedsPostgres =
+        "--distributed needs a PostgreSQL store that workers share: --store postgres://user@host:port/database (see `improve-cli worker --help`)"
+
     /// True when `value` names a PostgreSQL store.
     static func isPostgres(_ value: String?) -> Bool {
         value.map(PostgresLocation.isPostgresAddress) ?? false
@@ -22,8 +26,7 @@ enum StoreLocator {
                 try PostgresLocation(parsing: value), leaseDuration: leaseDuration, dispatch: distributed ? [.modelCall] : [])
         }
         guard !distributed else {
-            throw CommandLineFailure(
-                "--distributed needs a PostgreSQL store that workers share: --store postgres://user@host:port/database (see `improve-cli worker --help`)")
+            throw CommandLineFailure(distributedNeedsPostgres)
         }
         return try SQLiteRunStore(path: value, leaseDuration: leaseDuration)
     }
