@@ -82,19 +82,10 @@ struct PostgresRunTests {
     }
 
     @Test func aWorkerKilledMidRunLosesNoCompletedCall() async throws {
-        let url = try PostgresTestServer.require()
-        let labels = try ClassifierStub.labels(fromJSONL: Fixtures.repositoryRoot.appendingPathComponent("Profiles/sentiment/sst2.jsonl"))
-        let responder = ClassifierStub.formatSensitive(labels: labels, delay: .milliseconds(3))
-        let reference = try await ReferenceRun.sentiment(responder: responder)
-
-        let killSwitch = KillSwitch()
-        let server = try await StubModelServer.start(responder: killSwitch.counting(responder))
-        defer { Task { await server.stop() } }
-        let profile = try Fixtures.copyOfProfile("sentiment")
-        let work = profile.deletingLastPathComponent()
-        let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString, "IMPROVE_STEP_LEASE_SECONDS": "2"]
-        let key = freshKey()
-        let runID = "run-" + ContentHash.sha256(key).prefix(12)
+        let chaos = try await ChaosSetup.start()
+        defer { Task { await chaos.server.stop() } }
+        let (url, reference, killSwitch, server) = (chaos.url, chaos.reference, chaos.killSwitch, chaos.server)
+        let (profile, work, env, key, runID) = (chaos.profile, chaos.work, chaos.environment, chaos.key, chaos.runID)
         // Worker 0 runs alone and dies with SIGKILL when the stub receives the run's 40th call:
         // that call is in flight on it. Worker 1 starts after the kill and must take over the
         // calls worker 0 held once their lease (2 s) lapses.
@@ -123,19 +114,10 @@ struct PostgresRunTests {
     }
 
     @Test func aCoordinatorKilledMidRunResumesWithoutPayingTwice() async throws {
-        let url = try PostgresTestServer.require()
-        let labels = try ClassifierStub.labels(fromJSONL: Fixtures.repositoryRoot.appendingPathComponent("Profiles/sentiment/sst2.jsonl"))
-        let responder = ClassifierStub.formatSensitive(labels: labels, delay: .milliseconds(3))
-        let reference = try await ReferenceRun.sentiment(responder: responder)
-
-        let killSwitch = KillSwitch()
-        let server = try await StubModelServer.start(responder: killSwitch.counting(responder))
-        defer { Task { await server.stop() } }
-        let profile = try Fixtures.copyOfProfile("sentiment")
-        let work = profile.deletingLastPathComponent()
-        let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString, "IMPROVE_STEP_LEASE_SECONDS": "2"]
-        let key = freshKey()
-        let runID = "run-" + ContentHash.sha256(key).prefix(12)
+        let chaos = try await ChaosSetup.start()
+        defer { Task { await chaos.server.stop() } }
+        let (url, reference, killSwitch, server) = (chaos.url, chaos.reference, chaos.killSwitch, chaos.server)
+        let (profile, work, env, key, runID) = (chaos.profile, chaos.work, chaos.environment, chaos.key, chaos.runID)
         let workers = try startWorkers(2, url: url, runID: runID, in: work, environment: env)
         let arguments = ["run", profile.path, "--store", url, "--budget", "140", "--json", "--dedupe-key", key, "--distributed"]
         // The coordinator dies with SIGKILL at the run's 40th call; the same command resumes it.
@@ -152,5 +134,35 @@ struct PostgresRunTests {
         let extra = server.countsByBodyHash.reduce(0) { $0 + max(0, $1.value - (reference.countsByBodyHash[$1.key] ?? 0)) }
         print("postgres chaos: coordinator SIGKILLed and resumed; \(extra) calls paid twice")
         #expect(extra == 0, "\(extra) calls repeated")
+    }
+}
+
+/// What both chaos tests start from: the SQLite reference run, a stub that can kill a process
+/// at its Nth request, a profile copy, and a run of its own (fresh dedupe key) with a 2 s lease.
+private struct ChaosSetup {
+    let url: String
+    let reference: ReferenceRun
+    let killSwitch: KillSwitch
+    let server: StubModelServer
+    let profile: URL
+    let work: URL
+    let environment: [String: String]
+    let key: String
+    let runID: String
+
+    static func start() async throws -> ChaosSetup {
+        let url = try PostgresTestServer.require()
+        let labels = try ClassifierStub.labels(fromJSONL: Fixtures.repositoryRoot.appendingPathComponent("Profiles/sentiment/sst2.jsonl"))
+        let responder = ClassifierStub.formatSensitive(labels: labels, delay: .milliseconds(3))
+        let reference = try await ReferenceRun.sentiment(responder: responder)
+        let killSwitch = KillSwitch()
+        let server = try await StubModelServer.start(responder: killSwitch.counting(responder))
+        let profile = try Fixtures.copyOfProfile("sentiment")
+        let key = "pg-test/\(UUID().uuidString)"
+        return ChaosSetup(
+            url: url, reference: reference, killSwitch: killSwitch, server: server, profile: profile,
+            work: profile.deletingLastPathComponent(),
+            environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString, "IMPROVE_STEP_LEASE_SECONDS": "2"],
+            key: key, runID: "run-" + ContentHash.sha256(key).prefix(12))
     }
 }
