@@ -178,7 +178,8 @@ extension PostgresRunStore: StoreBackend {
             "SELECT checkpoint, kind, state, attempts, error, worker_id FROM steps WHERE run_id = \(runID) ORDER BY id"
         ).named.map { row in
             StepRecord(
-                checkpoint: try row.value("checkpoint"), kind: try row.value("kind"), state: try row.value("state"),
+                checkpoint: try row.value("checkpoint"), kind: try StepKind.stored(try row.value("kind"), in: location),
+                state: try StepState.stored(try row.value("state"), in: location),
                 attempts: try row.value("attempts"), error: try row.value("error"), workerID: try row.value("worker_id"))
         }
     }

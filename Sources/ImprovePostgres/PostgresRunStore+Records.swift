@@ -46,7 +46,11 @@ extension PostgresRunStore {
         guard let run = try await fetchRun(id: runID) else { return nil }
         let steps = try await database.rows(
             "SELECT kind, state, COUNT(*)::BIGINT AS n FROM steps WHERE run_id = \(runID) GROUP BY kind, state ORDER BY kind, state"
-        ).named.map { RunSummary.StepCount(kind: try $0.value("kind"), state: try $0.value("state"), count: try $0.value("n")) }
+        ).named.map { row in
+            RunSummary.StepCount(
+                kind: try StepKind.stored(try row.value("kind"), in: location), state: try StepState.stored(try row.value("state"), in: location),
+                count: try row.value("n"))
+        }
         var ledger: [String: Usage] = [:]
         for row in try await database.rows("""
             SELECT model, SUM(input_tokens)::BIGINT AS i, SUM(output_tokens)::BIGINT AS o, SUM(cost)::DOUBLE PRECISION AS c

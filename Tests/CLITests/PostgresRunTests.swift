@@ -33,9 +33,9 @@ struct PostgresRunTests {
     private func expectModelCallsRanOnWorkers(url: String, runID: String) async throws {
         let store = try await PostgresRunStore.open(try PostgresLocation(parsing: url))
         defer { store.close() }
-        let calls = try await store.steps(runID: runID).filter { $0.kind == StepKind.modelCall.rawValue }
+        let calls = try await store.steps(runID: runID).filter { $0.kind == .modelCall }
         #expect(!calls.isEmpty)
-        #expect(calls.allSatisfy { $0.state == "completed" && ($0.workerID ?? "").hasPrefix("test-worker-") })
+        #expect(calls.allSatisfy { $0.state == .completed && ($0.workerID ?? "").hasPrefix("test-worker-") })
     }
 
     @Test func runsOnPostgresInOneProcessAndDistributedMatchTheSQLiteRun() async throws {
