@@ -20,7 +20,8 @@ import Synchronization
 ///
 /// where `freshContractDatabase()` returns a ``StoreContract/Opener``: a closure opening a new
 /// handle (its own connection or pool) with the given lease duration on that one database.
-/// The SQLite backend's line is in `Tests/ImproveSQLiteTests/StoreContractTests.swift`.
+/// The SQLite backend's line is in `Tests/ImproveSQLiteTests/StoreContractTests.swift`,
+/// PostgreSQL's in `Tests/ImprovePostgresTests/PostgresContractTests.swift`.
 public enum StoreContract {
     /// Opens a new handle on one database with the given lease duration (seconds).
     public typealias Opener = @Sendable (_ leaseDuration: TimeInterval) async throws -> any StoreBackend
