@@ -98,17 +98,24 @@ public final class DurableStepJournal<Backend: StoreBackend>: StepJournal {
     }
 }
 
-/// Poll intervals while another worker holds a step: short at first (most steps finish fast),
-/// doubling up to a quarter of the lease.
-struct WaitBackoff {
+/// Poll intervals of a waiting loop (a journal waiting for another worker's step, a backend's
+/// worker waiting for work): short at first (most steps finish fast), doubling up to a ceiling.
+package struct WaitBackoff {
     private var current: Double = 0.002
     private let ceiling: Double
 
-    init(lease: TimeInterval) {
-        ceiling = min(0.25, max(0.002, lease / 4))
+    /// Doubling up to `ceiling` seconds (at least 2 ms).
+    package init(ceiling: Double) {
+        self.ceiling = max(0.002, ceiling)
     }
 
-    mutating func next() -> UInt64 {
+    /// For a journal waiting on a lease: doubling up to a quarter of the lease, at most 250 ms.
+    package init(lease: TimeInterval) {
+        self.init(ceiling: min(0.25, lease / 4))
+    }
+
+    /// The next pause, in nanoseconds.
+    package mutating func next() -> UInt64 {
         let value = current
         current = min(ceiling, current * 2)
         return UInt64(value * 1_000_000_000)
