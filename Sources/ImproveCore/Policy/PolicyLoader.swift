@@ -3,7 +3,7 @@ import Foundation
 /// Reads and validates `policy.yaml`.
 public enum PolicyLoader {
     static let topKeys = ["allowedModels", "roles", "budget", "gate", "search", "spendCeiling", "evolution"]
-    static let roleNames = ["reflection", "judge", "simulator", "author"]
+    static let roleNames = ModelRole.configurable.map(\.rawValue)
     static let budgetKeys = ["metricCalls", "tokens", "cost"]
     static let gateKeys = ["minLift", "confidence", "minPairs", "maxOverfitGap", "maxDimensionRegression", "maxCostRatio", "maxLatencyRatio", "bootstrapResamples", "seed", "finalists", "maxExcludedFraction"]
     static let searchKeys = ["seed", "minibatchSize", "maxConsecutiveFailures", "maxComponentLength", "concurrency", "rollouts", "parallelProposals"]
