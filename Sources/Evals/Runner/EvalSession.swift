@@ -38,7 +38,7 @@ public struct EvalSession: Sendable {
 
     /// The setup every role, scorer and dialogue of this session is built from.
     public var setup: EvaluationSetup {
-        EvaluationSetup(suite: bundle.suite, policy: bundle.policy, trials: trials)
+        EvaluationSetup(suite: bundle.suite, policy: bundle.policy, trials: trials, scorers: bundle.scorers)
     }
 
     /// The personas this session runs: split by persona id like items.

@@ -23,9 +23,10 @@ public struct SuiteEvaluator: ProfileEvaluator {
     ///   - environment: judge client, journal (judge and command calls become `.scorer` steps)
     ///     and the directory command scorers run in.
     ///   - personas: how persona trials among the items are run and graded (nil: no personas).
-    public init(client: any ModelClient, scorers: [ScorerConfig], concurrency: Int = 4, progress: Progress? = nil, environment: ScorerEnvironment = ScorerEnvironment(), personas: PersonaTrials? = nil) throws {
+    ///   - registry: the scorer types that build `scorers`.
+    public init(client: any ModelClient, scorers: [ScorerConfig], concurrency: Int = 4, progress: Progress? = nil, environment: ScorerEnvironment = ScorerEnvironment(), personas: PersonaTrials? = nil, registry: ScorerRegistry = .builtIn) throws {
         self.client = client
-        self.scorer = try CompositeScorer(configs: scorers, environment: environment)
+        self.scorer = try CompositeScorer(configs: scorers, environment: environment, registry: registry)
         self.concurrency = max(1, concurrency)
         self.progress = progress
         self.personas = personas

@@ -44,7 +44,7 @@ public struct ScorerConfig: Codable, Sendable, Equatable {
 
     /// The labels of a label scorer (empty for other types).
     public var labels: [String] {
-        guard type == "label" else { return [] }
+        guard type == LabelScorerKind.typeName else { return [] }
         return params["labels"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 }
