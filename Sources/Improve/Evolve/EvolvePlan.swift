@@ -30,9 +30,9 @@ public struct EvolvePlan: Sendable {
         let policy = inputs.policy
         let settings = options.settings(from: policy)
         if let problem = settings.problem { throw PreflightError(problem: "\(inputs.policyFile): evolution \(problem.text); \(problem.hint)") }
-        var author = policy.model(for: "author", task: inputs.profile.model)
+        var author = policy.model(for: .author, task: inputs.profile.model)
         author.temperature = settings.authorTemperature
-        let roles: [(role: String, model: ModelSpec)] = [("task", inputs.profile.model), ("author", author)] + inputs.evaluationRoles
+        let roles: [(role: String, model: ModelSpec)] = [(ModelRole.task.rawValue, inputs.profile.model), (ModelRole.author.rawValue, author)] + inputs.evaluationRoles
         try Preflight.checkModels(roles, policy: policy, policyFile: inputs.policyFile)
         let budget = options.run.budget ?? policy.budget
         try Preflight.checkBudgetAndSplits(budget: budget, search: inputs.search, holdout: inputs.holdout)

@@ -16,9 +16,47 @@ public enum CheckStatus: String, Codable, Sendable {
     case pass, fail, notEvaluated, skipped
 }
 
-/// The named checks of the gate, in the order they are reported.
-public enum GateCheckName: String, Codable, Sendable, CaseIterable {
-    case coverage, minimumPairs, significantLift, multipleComparisons, noOpGuard, overfitGap, dimensionRegression, costCeiling, latencyCeiling, excludedTrials
+/// The name a gate check is reported under (in the verdict, the audit record and the report).
+///
+/// A string, so a check added outside the package (see ``PromotionCheck``) names itself;
+/// the built-in names are constants below, stored exactly as before.
+public struct GateCheckName: RawRepresentable, Codable, Hashable, Sendable, CaseIterable, ExpressibleByStringLiteral {
+    /// The name as stored and shown.
+    public let rawValue: String
+
+    /// The name `rawValue`.
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// The name `value`.
+    public init(stringLiteral value: String) {
+        self.rawValue = value
+    }
+
+    /// Both arms cover the same holdout pairs, without failed rollouts.
+    public static let coverage: GateCheckName = "coverage"
+    /// At least `gate.minPairs` pairs.
+    public static let minimumPairs: GateCheckName = "minimumPairs"
+    /// The lift's lower bound clears `gate.minLift` at the policy's confidence.
+    public static let significantLift: GateCheckName = "significantLift"
+    /// Holm correction across several finalists.
+    public static let multipleComparisons: GateCheckName = "multipleComparisons"
+    /// The winner changes something.
+    public static let noOpGuard: GateCheckName = "noOpGuard"
+    /// The search gain carries to the holdout (`gate.maxOverfitGap`).
+    public static let overfitGap: GateCheckName = "overfitGap"
+    /// No scorer dimension drops by more than `gate.maxDimensionRegression`.
+    public static let dimensionRegression: GateCheckName = "dimensionRegression"
+    /// Cost per item within `gate.maxCostRatio` of the baseline's.
+    public static let costCeiling: GateCheckName = "costCeiling"
+    /// Latency per item within `gate.maxLatencyRatio` of the baseline's.
+    public static let latencyCeiling: GateCheckName = "latencyCeiling"
+    /// Few enough persona trials excluded (`gate.maxExcludedFraction`).
+    public static let excludedTrials: GateCheckName = "excludedTrials"
+
+    /// The built-in checks' names, in the order they are reported.
+    public static var allCases: [GateCheckName] { GateCheckRegistry.builtIn.names }
 }
 
 /// One check with its status and a sentence saying why.

@@ -41,11 +41,16 @@ public struct ImproveInputs: Sendable {
 
 /// Guarded, journaled clients for the non-task roles, by role name.
 public struct RoleClients: Sendable {
+    /// The clients by ``ModelRole`` raw value.
     public let clients: [String: any ModelClient]
+    /// Clients already wrapped by ``RoleClient/wrap(_:role:allowed:journal:)``.
     public init(_ clients: [String: any ModelClient]) {
         self.clients = clients
     }
+    /// The client of the role named `role`, if the run calls it.
     public subscript(role: String) -> (any ModelClient)? { clients[role] }
+    /// The client of `role`, if the run calls it.
+    public subscript(role: ModelRole) -> (any ModelClient)? { clients[role.rawValue] }
 }
 
 /// How `improve` reaches models: a factory for raw provider clients (HTTP, cassette, scripted).
@@ -64,7 +69,7 @@ public struct ModelAccess: Sendable {
 /// Options of one `improve` call.
 public struct ImproveOptions: Sendable {
     public var surface: SurfaceKind
-    /// Generator name; nil picks the surface's default (see ``GeneratorCatalog``).
+    /// Generator name; nil picks the surface's default (see ``generators``).
     public var generator: String?
     /// Overrides the policy's budget.
     public var budget: Budget?
@@ -83,6 +88,10 @@ public struct ImproveOptions: Sendable {
     /// wall clock: added to the dedupe key, so the same inputs join within a window and start
     /// a new run in the next one. Nil: the inputs alone name the run.
     public var dedupeWindow: String? = nil
+    /// The generators `generator` is looked up in; extend ``GeneratorRegistry/builtIn`` to add one.
+    public var generators: GeneratorRegistry = .builtIn
+    /// The promotion gate's checks; extend ``GateCheckRegistry/builtIn`` to add one.
+    public var gateChecks: GateCheckRegistry = .builtIn
 
     public init(surface: SurfaceKind = .prompt, generator: String? = nil, budget: Budget? = nil, seed: UInt64? = nil, dedupeKey: String? = nil, workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)", outputDirectory: URL? = nil, inPlace: Bool = false, auditKey: Data? = nil) {
         self.surface = surface

@@ -25,13 +25,14 @@ public struct ImprovePlan: Sendable {
     /// - Throws: ``PolicyViolation``, ``PreflightError`` or ``SurfaceError``.
     public init(_ inputs: ImproveInputs, options: ImproveOptions) throws {
         let policy = inputs.policy
-        let generatorName = try options.generator ?? GeneratorCatalog.defaultName(for: options.surface)
-        let reflectionModel = policy.model(for: "reflection", task: inputs.profile.model)
-        var roles: [(role: String, model: ModelSpec)] = [("task", inputs.profile.model)]
-        if GeneratorCatalog.usesReflection(generatorName) { roles.append(("reflection", reflectionModel)) }
+        let generators = options.generators
+        let generatorName = try options.generator ?? generators.defaultName(for: options.surface)
+        let reflectionModel = policy.model(for: .reflection, task: inputs.profile.model)
+        var roles: [(role: String, model: ModelSpec)] = [(ModelRole.task.rawValue, inputs.profile.model)]
+        if generators.usesReflection(generatorName) { roles.append((ModelRole.reflection.rawValue, reflectionModel)) }
         roles += inputs.evaluationRoles
         try Preflight.checkModels(roles, policy: policy, policyFile: inputs.policyFile)
-        self.generator = try GeneratorCatalog.make(generatorName, surface: options.surface, reflectionModel: reflectionModel, profile: inputs.profile)
+        self.generator = try generators.make(GeneratorRequest(name: generatorName, surface: options.surface, reflectionModel: reflectionModel, profile: inputs.profile))
         self.surface = GeneratorCatalog.surface(options.surface)
         let budget = options.budget ?? policy.budget
         try Preflight.checkBudgetAndSplits(budget: budget, search: inputs.search, holdout: inputs.holdout, searchCost: inputs.search.reduce(0) { $0 + inputs.metricCost($1) })
