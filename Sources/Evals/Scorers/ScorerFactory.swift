@@ -2,9 +2,9 @@ import Foundation
 import ImproveCore
 
 /// Builds scorers from `suite.yaml` entries, by the kinds of a ``ScorerRegistry``.
-public enum ScorerFactory {
+package enum ScorerFactory {
     /// Types accepted in `scorers[].type` by the built-in registry.
-    public static var types: [String] { ScorerRegistry.builtIn.types }
+    package static var types: [String] { ScorerRegistry.builtIn.types }
 
     /// Parses one `scorers:` entry, rejecting unknown types and keys with file:line.
     static func parse(_ node: ConfigNode, registry: ScorerRegistry = .builtIn) throws -> ScorerConfig {
@@ -31,7 +31,7 @@ public enum ScorerFactory {
     ///
     /// - Parameter environment: the judge client, journal and working directory for the
     ///   `judge` and `command` types; the text scorers ignore it.
-    public static func make(_ config: ScorerConfig, environment: ScorerEnvironment = ScorerEnvironment()) throws -> any Scorer {
+    package static func make(_ config: ScorerConfig, environment: ScorerEnvironment = ScorerEnvironment()) throws -> any Scorer {
         try ScorerRegistry.builtIn.make(config, environment: environment)
     }
 }
