@@ -20,6 +20,8 @@ public struct EvaluationSetup: Sendable {
     public let scorers: ScorerRegistry
 
     /// - Parameters:
+    ///   - suite: the suite scored.
+    ///   - policy: allowed models, role models and concurrency.
     ///   - trials: overrides the suite's `simulation.trials`.
     ///   - scorers: the scorer types the suite was read with.
     public init(suite: Suite, policy: Policy, trials: Int? = nil, scorers: ScorerRegistry = .builtIn) {

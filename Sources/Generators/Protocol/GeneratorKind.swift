@@ -38,7 +38,7 @@ public protocol GeneratorKind: Sendable {
     /// True when this kind answers to `requested` (by default: the same name).
     func accepts(_ requested: String) -> Bool
     /// The generator for a run.
-    /// - Throws: ``SurfaceError`` when the profile lacks what it needs.
+    /// - Throws: `SurfaceError` when the profile lacks what it needs.
     func make(_ request: GeneratorRequest) throws -> any CandidateGenerator
 }
 

@@ -45,7 +45,7 @@ public struct GeneratorRegistry: Sendable {
     }
 
     /// Builds the named generator for a surface.
-    /// - Throws: ``SurfaceError`` when the name is unknown, does not fit the surface, or the
+    /// - Throws: `SurfaceError` when the name is unknown, does not fit the surface, or the
     ///   profile lacks what the generator needs.
     public func make(_ request: GeneratorRequest) throws -> any CandidateGenerator {
         guard let kind = kind(request.name) else { throw SurfaceError.unknownGenerator(request.name, available: choices) }

@@ -15,7 +15,7 @@ public struct SkillOptimizerGeneratorKind: GeneratorKind {
     public var usesReflection: Bool { true }
 
     /// The optimiser and the operators over the profile's skills.
-    /// - Throws: ``SurfaceError/invalidComponent(component:reason:)`` when the profile has no skills.
+    /// - Throws: `SurfaceError.invalidComponent(component:reason:)` when the profile has no skills.
     public func make(_ request: GeneratorRequest) throws -> any CandidateGenerator {
         let profile = request.profile
         guard !profile.skills.isEmpty else {

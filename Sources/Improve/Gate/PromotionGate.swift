@@ -8,10 +8,15 @@ import ImproveCore
 /// significantly worse, or breaks a configured cost or latency ceiling, is rejected. The
 /// verdict is a pure function of its inputs (the bootstrap uses the settings' seed).
 public enum PromotionGate {
-    /// - Parameter excluded: persona trials already removed from every arm because the
-    ///   simulator or the infrastructure failed; checked against `gate.maxExcludedFraction`.
-    /// - Parameter registry: the checks to run, in report order (``GateCheckRegistry/builtIn``
-    ///   unless a run adds its own).
+    /// - Parameters:
+    ///   - baseline: the baseline's holdout results.
+    ///   - baselineComponents: the baseline's components (nil skips the no-op guard).
+    ///   - finalists: the candidates that reached the holdout.
+    ///   - settings: the policy's gate settings.
+    ///   - excluded: persona trials already removed from every arm because the
+    ///     simulator or the infrastructure failed; checked against `gate.maxExcludedFraction`.
+    ///   - registry: the checks to run, in report order (``GateCheckRegistry/builtIn``
+    ///     unless a run adds its own).
     public static func evaluate(baseline: [ItemResult], baselineComponents: [String: String]? = nil, finalists: [GateFinalist], settings: GateSettings, excluded: ExcludedTrials? = nil, checks registry: GateCheckRegistry = .builtIn) -> GateVerdict {
         let alpha = 1 - settings.confidence
         let comparisons = PairedComparison.compareFinalists(baseline: baseline, finalists: finalists.map { ($0.id, $0.holdout) }, settings: settings)

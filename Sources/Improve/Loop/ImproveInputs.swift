@@ -41,9 +41,9 @@ public struct ImproveInputs: Sendable {
 
 /// Guarded, journaled clients for the non-task roles, by role name.
 public struct RoleClients: Sendable {
-    /// The clients by ``ModelRole`` raw value.
+    /// The clients by `ModelRole` raw value.
     public let clients: [String: any ModelClient]
-    /// Clients already wrapped by ``RoleClient/wrap(_:role:allowed:journal:)``.
+    /// Clients already wrapped by `RoleClient.wrap(_:role:allowed:journal:)`.
     public init(_ clients: [String: any ModelClient]) {
         self.clients = clients
     }
@@ -88,7 +88,7 @@ public struct ImproveOptions: Sendable {
     /// wall clock: added to the dedupe key, so the same inputs join within a window and start
     /// a new run in the next one. Nil: the inputs alone name the run.
     public var dedupeWindow: String? = nil
-    /// The generators `generator` is looked up in; extend ``GeneratorRegistry/builtIn`` to add one.
+    /// The generators `generator` is looked up in; extend `GeneratorRegistry.builtIn` to add one.
     public var generators: GeneratorRegistry = .builtIn
     /// The promotion gate's checks; extend ``GateCheckRegistry/builtIn`` to add one.
     public var gateChecks: GateCheckRegistry = .builtIn

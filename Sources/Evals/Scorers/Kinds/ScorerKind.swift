@@ -17,10 +17,12 @@ public protocol ScorerKind: Sendable {
     /// True when the scorer calls the judge model, so the `judge` role must be allowed.
     var usesJudge: Bool { get }
     /// Builds the scorer for an entry, or throws a ``ScorerError`` naming what is wrong.
-    /// - Parameter environment: the judge client, journal and working directory.
+    /// - Parameters:
+    ///   - config: the entry as written in `suite.yaml`.
+    ///   - environment: the judge client, journal and working directory.
     func make(_ config: ScorerConfig, environment: ScorerEnvironment) throws -> any Scorer
     /// Checks the whole entry once it is known to build (e.g. a label scorer's labels),
-    /// throwing a ``ConfigError`` at `node`.
+    /// throwing `node.error(...)` (a `ConfigError` with file and line).
     func validate(_ config: ScorerConfig, at node: ConfigNode) throws
     /// True when every item must carry an `expected` value for this entry.
     func needsExpected(_ config: ScorerConfig) -> Bool
