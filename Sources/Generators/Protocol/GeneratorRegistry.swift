@@ -21,11 +21,7 @@ public struct GeneratorRegistry: Sendable {
 
     /// A registry of `kinds`; a later kind with the same name replaces an earlier one.
     public init(_ kinds: [any GeneratorKind]) {
-        var merged: [any GeneratorKind] = []
-        for kind in kinds {
-            if let index = merged.firstIndex(where: { $0.name == kind.name }) { merged[index] = kind } else { merged.append(kind) }
-        }
-        self.kinds = merged
+        self.kinds = kinds.replacingEarlier { $0.name }
     }
 
     /// What help lists: every kind's name.

@@ -78,11 +78,7 @@ public struct GateCheckRegistry: Sendable {
 
     /// A registry of `checks`; a later check with the same name replaces an earlier one.
     public init(_ checks: [any PromotionCheck]) {
-        var merged: [any PromotionCheck] = []
-        for check in checks {
-            if let index = merged.firstIndex(where: { $0.name == check.name }) { merged[index] = check } else { merged.append(check) }
-        }
-        self.checks = merged
+        self.checks = checks.replacingEarlier { $0.name }
     }
 
     /// The checks' names, in report order.

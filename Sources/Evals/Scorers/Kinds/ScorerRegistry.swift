@@ -28,11 +28,7 @@ public struct ScorerRegistry: Sendable {
 
     /// A registry of `kinds`; a later kind with the same `type` replaces an earlier one.
     public init(_ kinds: [any ScorerKind]) {
-        var merged: [any ScorerKind] = []
-        for kind in kinds {
-            if let index = merged.firstIndex(where: { $0.type == kind.type }) { merged[index] = kind } else { merged.append(kind) }
-        }
-        self.kinds = merged
+        self.kinds = kinds.replacingEarlier { $0.type }
     }
 
     /// The accepted `type:` values.
