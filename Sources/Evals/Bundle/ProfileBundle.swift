@@ -4,12 +4,17 @@ import ImproveCore
 /// A profile directory loaded and validated: `profile.yaml`, `suite.yaml`, `policy.yaml`,
 /// optionally `providers.yaml` and a `skills/` directory. `improve-cli run <dir>` needs nothing else.
 public struct ProfileBundle: Sendable {
+    /// The profile directory, standardised.
     public var directory: URL
     /// The profile, with any skills from `skills/` appended after those in `profile.yaml`.
     public var profile: AgentProfile
+    /// Its `profile.yaml`.
     public var profileFile: URL
+    /// The suite (`suite.yaml`, or the file `improve-cli eval --suite` named).
     public var suite: Suite
+    /// The policy (`policy.yaml`).
     public var policy: Policy
+    /// Its `policy.yaml`, named in policy-violation messages.
     public var policyFile: URL
     /// `providers.yaml` in the directory, when present.
     public var providersFile: URL?

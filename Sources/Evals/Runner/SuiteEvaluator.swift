@@ -8,6 +8,7 @@ import ImproveCore
 /// A failed rollout (network, provider, scorer error) is a result with `error` set and score 0,
 /// so one bad item never loses the others; callers count those apart from low scores.
 public struct SuiteEvaluator: ProfileEvaluator {
+    /// Called after each item with (done, total).
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
     let client: any ModelClient
     let scorer: CompositeScorer
@@ -42,6 +43,7 @@ public struct SuiteEvaluator: ProfileEvaluator {
         PersonaUnit.metricCalls(spentOn: result)
     }
 
+    /// The results of `profile` on `items`, in item order (a failed rollout is a result with `error` set).
     public func evaluate(_ profile: AgentProfile, on items: [EvalItem]) async throws -> [ItemResult] {
         var results = [ItemResult?](repeating: nil, count: items.count)
         var done = 0

@@ -61,10 +61,14 @@ public struct GateCheckName: RawRepresentable, Codable, Hashable, Sendable, Case
 
 /// One check with its status and a sentence saying why.
 public struct GateCheck: Codable, Sendable, Equatable {
+    /// The check's name.
     public var name: GateCheckName
+    /// Its outcome.
     public var status: CheckStatus
+    /// One sentence saying why.
     public var detail: String
 
+    /// A check result.
     public init(name: GateCheckName, status: CheckStatus, detail: String) {
         self.name = name
         self.status = status
@@ -74,9 +78,11 @@ public struct GateCheck: Codable, Sendable, Equatable {
 
 /// The gate's verdict with everything needed to understand and recompute it.
 public struct GateVerdict: Codable, Sendable, Equatable {
+    /// Ship, hold or reject.
     public var decision: GateDecision
     /// The finalist the verdict is about (nil when there was none).
     public var winnerID: String?
+    /// Every check, in the order of the run's ``GateCheckRegistry``.
     public var checks: [GateCheck]
     /// Human sentences: why this decision.
     public var reasons: [String]
@@ -86,7 +92,9 @@ public struct GateVerdict: Codable, Sendable, Equatable {
     public var dimensionDeltas: [String: Double]
     /// Winner / baseline mean cost and latency per item, when computable.
     public var costRatio: Double?
+    /// Winner / baseline mean latency per item, when computable.
     public var latencyRatio: Double?
+    /// The gate settings the verdict was computed with.
     public var settings: GateSettings
 
     /// The winner's comparison.
@@ -94,6 +102,7 @@ public struct GateVerdict: Codable, Sendable, Equatable {
         comparisons.first { $0.candidateID == winnerID }
     }
 
+    /// The check named `name`, if it ran.
     public func check(_ name: GateCheckName) -> GateCheck? {
         checks.first { $0.name == name }
     }

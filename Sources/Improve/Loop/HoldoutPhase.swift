@@ -3,7 +3,9 @@ import ImproveCore
 
 /// The gate's view of one finalist: its holdout results and how it did on search.
 public struct FinalistResult: Sendable, Codable {
+    /// The finalist with its search-split results.
     public var candidate: ScoredCandidate
+    /// Its holdout results.
     public var holdout: [ItemResult]
     /// Search-split (validation) mean of the finalist minus the baseline's.
     public var searchLift: Double

@@ -6,11 +6,17 @@ import ImproveCore
 /// Building a plan touches no file and sends nothing, so callers (the CLI) can build it
 /// before they even open the store: a policy breach then leaves no trace at all.
 public struct ImprovePlan: Sendable {
+    /// The generator's name (given, or the surface's default).
     public let generatorName: String
+    /// The generator, built by the run's `GeneratorRegistry`.
     public let generator: any CandidateGenerator
+    /// Reads and writes the surface's components.
     public let surface: any Surface
+    /// The budget in force (the options' override, else the policy's).
     public let budget: Budget
+    /// The search settings, with any seed override applied.
     public let settings: SearchSettings
+    /// The reflection role's model.
     public let reflectionModel: ModelSpec
     /// Every role the run will call, with its model.
     public let roles: [(role: String, model: ModelSpec)]

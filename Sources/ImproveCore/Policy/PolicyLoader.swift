@@ -8,10 +8,12 @@ public enum PolicyLoader {
     static let gateKeys = ["minLift", "confidence", "minPairs", "maxOverfitGap", "maxDimensionRegression", "maxCostRatio", "maxLatencyRatio", "bootstrapResamples", "seed", "finalists", "maxExcludedFraction"]
     static let searchKeys = ["seed", "minibatchSize", "maxConsecutiveFailures", "maxComponentLength", "concurrency", "rollouts", "parallelProposals"]
 
+    /// Loads and validates a `policy.yaml`; errors name the file, line and field.
     public static func load(contentsOf url: URL) throws -> Policy {
         try parse(ConfigNode.load(contentsOf: url))
     }
 
+    /// Parses policy text named `file`.
     public static func parse(_ text: String, file: String) throws -> Policy {
         try parse(ConfigNode.parse(text, file: file))
     }
