@@ -48,12 +48,15 @@ struct LabelFirstGeneratorKind: GeneratorKind {
     func make(_ request: GeneratorRequest) throws -> any CandidateGenerator { LabelFirstGenerator() }
 }
 
-/// Holds a winner whose system prompt is longer than `limit` characters.
+/// Holds a winner whose system prompt is longer than `limit` characters; `gate.checks.promptLength.limit`
+/// in policy.yaml overrides the limit it was made with.
 struct PromptLengthCheck: PromotionCheck {
-    let limit: Int
+    let defaultLimit: Int
     var name: GateCheckName { "promptLength" }
+    var policyKeys: [String] { ["limit"] }
 
     func evaluate(_ evidence: GateEvidence) -> GateCheck {
+        let limit = evidence.setting("limit", of: name)?.doubleValue.map { Int($0) } ?? defaultLimit
         guard let prompt = evidence.finalist.components?["systemPrompt"] else {
             return GateCheck(name: name, status: .skipped, detail: "no system prompt supplied")
         }
@@ -84,6 +87,14 @@ struct PromptLengthCheck: PromotionCheck {
             guard let label = labels.first(where: { user.contains($0.key) })?.value else { return "Hmm." }
             return system.contains(LabelFirstGenerator.instruction) ? "\(label), clearly." : "Well, \(label)."
         }
+    }
+
+    /// Appends `gate:` settings to the profile's policy.
+    static func configure(_ directory: URL, gate lines: String) throws {
+        let policy = directory.appendingPathComponent("policy.yaml")
+        let text = try String(contentsOf: policy, encoding: .utf8)
+            .replacingOccurrences(of: "gate:\n", with: "gate:\n" + lines + "\n")
+        try text.write(to: policy, atomically: true, encoding: .utf8)
     }
 
     static func run(_ directory: URL, check: PromptLengthCheck) async throws -> (ImproveOutcome, ProfileBundle) {
@@ -133,7 +144,7 @@ struct PromptLengthCheck: PromotionCheck {
     }
 
     @Test func aRunWithTheNewKindsShipsTheNewGeneratorsCandidate() async throws {
-        let (outcome, bundle) = try await Self.run(try Self.profile(), check: PromptLengthCheck(limit: 200))
+        let (outcome, bundle) = try await Self.run(try Self.profile(), check: PromptLengthCheck(defaultLimit: 200))
 
         #expect(outcome.verdict == .ship)
         #expect(outcome.baselineSearchMean == 0)
@@ -150,9 +161,10 @@ struct PromptLengthCheck: PromotionCheck {
         #expect(report.contains("| promptLength | pass |"))
     }
 
-    @Test func theNewGateCheckHoldsARunItFails() async throws {
+    @Test func theNewGateCheckHoldsARunItFailsWithItsLimitFromThePolicy() async throws {
         let directory = try Self.profile()
-        let (outcome, _) = try await Self.run(directory, check: PromptLengthCheck(limit: 30))
+        try Self.configure(directory, gate: "  checks:\n    promptLength: {limit: 30}")
+        let (outcome, _) = try await Self.run(directory, check: PromptLengthCheck(defaultLimit: 200))
 
         #expect(outcome.verdict == .hold)
         #expect(outcome.winnerSearchMean == 1)
@@ -161,5 +173,15 @@ struct PromptLengthCheck: PromotionCheck {
         #expect(outcome.reasons.contains { $0.hasPrefix("promptLength failed: the system prompt has") })
         let audit = try JSONDecoder().decode(AuditRecord.self, from: Data(contentsOf: URL(fileURLWithPath: outcome.auditRecord)))
         #expect(audit.gate.check("promptLength")?.status == .fail)
+    }
+
+    @Test func aPolicySettingNoCheckReadsIsRefusedBeforeTheRunOpens() async throws {
+        for (lines, field) in [("  checks:\n    promptLength: {limt: 30}", "gate.checks.promptLength.limt"), ("  checks:\n    promptLenght: {limit: 30}", "gate.checks.promptLenght")] {
+            let directory = try Self.profile()
+            try Self.configure(directory, gate: lines)
+            let error = await #expect(throws: ConfigError.self) { try await Self.run(directory, check: PromptLengthCheck(defaultLimit: 200)) }
+            #expect(error?.field == field)
+            #expect(try SQLiteRunStore(path: directory.appendingPathComponent("store.sqlite").path).listRuns(limit: 10).isEmpty)
+        }
     }
 }

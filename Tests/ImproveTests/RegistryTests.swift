@@ -49,11 +49,14 @@ import Testing
         #expect(!ScorerRegistry.builtIn.usesJudge([ScorerConfig(type: "exact"), ScorerConfig(type: "command")]))
     }
 
-    @Test func theBuiltInGateChecksReportInTheirOldOrder() {
+    @Test func theBuiltInGateChecksReportInTheirOldOrder() throws {
         #expect(GateCheckName.allCases.map(\.rawValue) == [
             "coverage", "minimumPairs", "significantLift", "multipleComparisons", "noOpGuard", "overfitGap", "dimensionRegression",
             "costCeiling", "latencyCeiling", "excludedTrials",
         ])
         #expect(GateCheckRegistry.builtIn.rejecting == [.costCeiling, .latencyCeiling])
+        // Without `gate.checks` the settings encode (and hash into dedupe keys) as before.
+        #expect(try JSONValue(encoding: GateSettings())["checks"] == nil)
+        #expect(try JSONValue(encoding: GateSettings())["minPairs"] == .number(20))
     }
 }

@@ -36,6 +36,9 @@ public struct GateEvidence: Sendable {
 /// judges the evidence — everything about the check in one place. The verdict, the audit
 /// record and the report show every check by ``name``.
 ///
+/// A check that a user tunes reads its settings from `gate.checks.<name>` in policy.yaml and
+/// lists their keys in ``policyKeys``; they are part of the policy, so of the run's identity.
+///
 /// To add a check, write one file with a type conforming to `PromotionCheck`, then add it to
 /// ``GateCheckRegistry/builtIn`` — or, from outside the package, pass
 /// `GateCheckRegistry.builtIn + [MyCheck()]` in ``ImproveOptions/gateChecks``. A `fail` or
@@ -45,6 +48,9 @@ public protocol PromotionCheck: Sendable {
     var name: GateCheckName { get }
     /// True when a failure rejects the candidate outright (a hard ceiling) instead of holding.
     var rejectsOnFailure: Bool { get }
+    /// The keys the check reads from `gate.checks.<name>` in policy.yaml (through
+    /// ``GateEvidence/setting(_:of:)``); preflight rejects any other key.
+    var policyKeys: [String] { get }
     /// The check's status and a sentence saying why.
     func evaluate(_ evidence: GateEvidence) -> GateCheck
 }
@@ -52,6 +58,8 @@ public protocol PromotionCheck: Sendable {
 extension PromotionCheck {
     /// A failure holds.
     public var rejectsOnFailure: Bool { false }
+    /// Reads no policy settings of its own.
+    public var policyKeys: [String] { [] }
 }
 
 /// The checks of the promotion gate, in the order they are reported.

@@ -28,7 +28,8 @@ public struct ImprovePlan: Sendable {
     public let budgetFloor: BudgetFloor?
 
     /// Runs preflight: the allowed-models guard over every role, the budget, the splits.
-    /// - Throws: ``PolicyViolation``, ``PreflightError`` or ``SurfaceError``.
+    /// - Throws: ``PolicyViolation``, ``PreflightError`` or ``SurfaceError``; a `ConfigError`
+    ///   when `gate.checks` in the policy names a check or key the run's checks do not read.
     public init(_ inputs: ImproveInputs, options: ImproveOptions) throws {
         let policy = inputs.policy
         let generators = options.generators
@@ -38,6 +39,7 @@ public struct ImprovePlan: Sendable {
         if generators.usesReflection(generatorName) { roles.append((ModelRole.reflection.rawValue, reflectionModel)) }
         roles += inputs.evaluationRoles
         try Preflight.checkModels(roles, policy: policy, policyFile: inputs.policyFile)
+        try options.gateChecks.validate(policy.gate, policyFile: inputs.policyFile)
         self.generator = try generators.make(GeneratorRequest(name: generatorName, surface: options.surface, reflectionModel: reflectionModel, profile: inputs.profile))
         self.surface = GeneratorCatalog.surface(options.surface)
         let budget = options.budget ?? policy.budget
