@@ -15,12 +15,15 @@ extension GateCheckRegistry {
     /// that check reads (``PromotionCheck/policyKeys``); a typo would otherwise be ignored and
     /// the check would run with its defaults.
     /// - Throws: ``ConfigError`` naming the policy file and the field.
-    public func validate(_ settings: GateSettings, policyFile: String) throws {
+    func validate(_ settings: GateSettings, policyFile: String) throws {
         for (name, value) in (settings.checks ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard let check = checks.first(where: { $0.name.rawValue == name }) else {
+                let tunable = checks.filter { !$0.policyKeys.isEmpty }.map(\.name.rawValue)
                 throw ConfigError(
                     file: policyFile, line: nil, field: "gate.checks.\(name)", problem: "names no gate check of this run",
-                    hint: "the checks that read settings: \(checks.filter { !$0.policyKeys.isEmpty }.map(\.name.rawValue).joined(separator: ", "))")
+                    hint: tunable.isEmpty
+                        ? "no check of this run reads settings under gate.checks (the built-in checks use the gate: keys); remove it"
+                        : "the checks that read settings: \(tunable.joined(separator: ", "))")
             }
             guard case .object(let members) = value else { continue }
             for key in members.keys.sorted() where !check.policyKeys.contains(key) {
