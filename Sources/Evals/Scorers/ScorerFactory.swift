@@ -1,11 +1,8 @@
 import Foundation
 import ImproveCore
 
-/// Builds scorers from `suite.yaml` entries, by the kinds of a ``ScorerRegistry``.
-package enum ScorerFactory {
-    /// Types accepted in `scorers[].type` by the built-in registry.
-    package static var types: [String] { ScorerRegistry.builtIn.types }
-
+/// Reads `scorers:` entries of `suite.yaml` by the kinds of a ``ScorerRegistry``.
+enum ScorerFactory {
     /// Parses one `scorers:` entry, rejecting unknown types and keys with file:line.
     static func parse(_ node: ConfigNode, registry: ScorerRegistry = .builtIn) throws -> ScorerConfig {
         let fields = try node.mapping()
@@ -25,14 +22,6 @@ package enum ScorerFactory {
         }
         try kind?.validate(config, at: node)
         return config
-    }
-
-    /// The scorer for a config, by the built-in kinds (see ``ScorerRegistry/make(_:environment:)``).
-    ///
-    /// - Parameter environment: the judge client, journal and working directory for the
-    ///   `judge` and `command` types; the text scorers ignore it.
-    package static func make(_ config: ScorerConfig, environment: ScorerEnvironment = ScorerEnvironment()) throws -> any Scorer {
-        try ScorerRegistry.builtIn.make(config, environment: environment)
     }
 }
 
