@@ -3,6 +3,7 @@ import Foundation
 import Generators
 import Improve
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 import Testing
 
@@ -181,7 +182,7 @@ struct PromptLengthCheck: PromotionCheck {
             try Self.configure(directory, gate: lines)
             let error = await #expect(throws: ConfigError.self) { try await Self.run(directory, check: PromptLengthCheck(defaultLimit: 200)) }
             #expect(error?.field == field)
-            #expect(try SQLiteRunStore(path: directory.appendingPathComponent("store.sqlite").path).listRuns(limit: 10).isEmpty)
+            #expect(try await SQLiteRunStore(path: directory.appendingPathComponent("store.sqlite").path).listRuns(limit: 10).isEmpty)
         }
     }
 }
