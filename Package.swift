@@ -35,23 +35,27 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Model providers over HTTP: wire formats, transport, providers.yaml and the registry.
+        .target(name: "ImproveHTTP", dependencies: ["ImproveCore"], swiftSettings: strict),
         .target(name: "Evals", dependencies: ["ImproveCore"], swiftSettings: strict),
         .target(name: "Generators", dependencies: ["ImproveCore"], swiftSettings: strict),
         .target(name: "Improve", dependencies: ["ImproveCore", "Evals", "Generators"], swiftSettings: strict),
         .executableTarget(
             name: "improve-cli",
+            // Every module the CLI imports, named here rather than reached through Improve.
             dependencies: [
-                "Improve",
+                "Improve", "ImproveCore", "ImproveHTTP", "Evals", "Generators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "ImproveTestSupport",
-            dependencies: ["ImproveCore"],
+            dependencies: ["ImproveCore", "ImproveHTTP"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -67,14 +71,15 @@ let package = Package(
             path: "Tests/ChaosWorker",
             swiftSettings: strict
         ),
-        .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveTestSupport"]),
+        .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveHTTP", "ImproveTestSupport"]),
+        .testTarget(name: "ImproveHTTPTests", dependencies: ["ImproveHTTP", "ImproveTestSupport"]),
         .testTarget(
             name: "EvalsTests",
-            dependencies: ["Evals", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveTestSupport"]),
+            dependencies: ["Evals", "ImproveHTTP", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveHTTP", "ImproveTestSupport"]),
         .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveTestSupport"]),
-        .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveTestSupport"]),
+        .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveHTTP", "ImproveTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

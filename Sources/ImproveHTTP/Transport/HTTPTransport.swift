@@ -1,4 +1,5 @@
 import Foundation
+import ImproveCore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

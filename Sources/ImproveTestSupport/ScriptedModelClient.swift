@@ -1,4 +1,5 @@
 import Foundation
+import ImproveCore
 
 /// A deterministic in-process model for unit tests and offline examples: answers come from a
 /// closure over the request, and every answered call is counted (a throwing script is not).
