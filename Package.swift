@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        // Child processes: process groups, SIGKILL teardown on cancel, async pipes (ImproveProcess).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2"),
+        // FilePath for swift-subprocess's working directory on Linux (Apple platforms have System).
+        .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
     ],
     targets: [
         .target(
@@ -37,8 +41,17 @@ let package = Package(
         ),
         // Model providers over HTTP: wire formats, transport, providers.yaml and the registry.
         .target(name: "ImproveHTTP", dependencies: ["ImproveCore"], swiftSettings: strict),
-        .target(name: "Evals", dependencies: ["ImproveCore"], swiftSettings: strict),
-        .target(name: "Generators", dependencies: ["ImproveCore"], swiftSettings: strict),
+        // Running child processes: time limits, SIGKILL of the whole process group, line sessions.
+        .target(
+            name: "ImproveProcess",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system", condition: .when(platforms: [.linux])),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "Evals", dependencies: ["ImproveCore", "ImproveProcess"], swiftSettings: strict),
+        .target(name: "Generators", dependencies: ["ImproveCore", "ImproveProcess"], swiftSettings: strict),
         .target(name: "Improve", dependencies: ["ImproveCore", "Evals", "Generators"], swiftSettings: strict),
         .executableTarget(
             name: "improve-cli",
@@ -73,12 +86,13 @@ let package = Package(
         ),
         .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveHTTP", "ImproveTestSupport"]),
         .testTarget(name: "ImproveHTTPTests", dependencies: ["ImproveHTTP", "ImproveTestSupport"]),
+        .testTarget(name: "ImproveProcessTests", dependencies: ["ImproveProcess"]),
         .testTarget(
             name: "EvalsTests",
             dependencies: ["Evals", "ImproveHTTP", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveHTTP", "ImproveTestSupport"]),
         .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveProcess", "ImproveTestSupport"]),
         .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveHTTP", "ImproveTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
