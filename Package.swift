@@ -8,7 +8,9 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "improve",
-    platforms: [.macOS(.v14)],
+    // macOS 15: Synchronization.Mutex. CI builds and tests on Linux only; macOS builds by
+    // construction (no unconditional Glibc, no /proc in the package's targets).
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Improve", targets: ["Improve"]),
         .executable(name: "improve-cli", targets: ["improve-cli"]),
