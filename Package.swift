@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way: ImproveCore <- (Evals, Generators) <- Improve <- improve-cli.
+// Dependencies point one way: ImproveCore <- (Evals, Generators) <- Improve <- improve-cli;
+// store backends (ImproveSQLite) depend on ImproveCore only, and only executables and tests pick one.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -34,7 +35,6 @@ let package = Package(
         .target(
             name: "ImproveCore",
             dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -51,6 +51,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The SQLite store backend: the only target that links GRDB.
+        .target(
+            name: "ImproveSQLite",
+            dependencies: ["ImproveCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .target(name: "Evals", dependencies: ["ImproveCore", "ImproveProcess"], swiftSettings: strict),
         .target(name: "Generators", dependencies: ["ImproveCore", "ImproveProcess"], swiftSettings: strict),
         .target(name: "Improve", dependencies: ["ImproveCore", "Evals", "Generators"], swiftSettings: strict),
@@ -58,7 +64,7 @@ let package = Package(
             name: "improve-cli",
             // Every module the CLI imports, named here rather than reached through Improve.
             dependencies: [
-                "Improve", "ImproveCore", "ImproveHTTP", "Evals", "Generators",
+                "Improve", "ImproveCore", "ImproveHTTP", "ImproveSQLite", "Evals", "Generators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -74,14 +80,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "improve-bench",
-            dependencies: ["Improve", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/improve-bench",
             swiftSettings: strict
         ),
         // A child process for the store's SIGKILL chaos test.
         .executableTarget(
             name: "improve-chaos-worker",
-            dependencies: ["ImproveCore", "ImproveTestSupport"],
+            dependencies: ["ImproveCore", "ImproveSQLite", "ImproveTestSupport"],
             path: "Tests/ChaosWorker",
             swiftSettings: strict
         ),
@@ -89,12 +95,15 @@ let package = Package(
         .testTarget(name: "ImproveHTTPTests", dependencies: ["ImproveHTTP", "ImproveTestSupport"]),
         .testTarget(name: "ImproveProcessTests", dependencies: ["ImproveProcess"]),
         .testTarget(
+            name: "ImproveSQLiteTests",
+            dependencies: ["ImproveSQLite", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
             name: "EvalsTests",
-            dependencies: ["Evals", "ImproveHTTP", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveHTTP", "ImproveTestSupport"]),
-        .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveProcess", "ImproveTestSupport"]),
-        .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveHTTP", "ImproveTestSupport"]),
+            dependencies: ["Evals", "ImproveHTTP", "ImproveSQLite", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveHTTP", "ImproveSQLite", "ImproveTestSupport"]),
+        .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveProcess", "ImproveSQLite", "ImproveTestSupport"]),
+        .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveHTTP", "ImproveSQLite", "ImproveTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

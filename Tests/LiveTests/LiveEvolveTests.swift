@@ -4,6 +4,7 @@ import Generators
 import Improve
 import ImproveCore
 import ImproveHTTP
+import ImproveSQLite
 import ImproveTestSupport
 import Testing
 

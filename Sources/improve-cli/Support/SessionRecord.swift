@@ -11,7 +11,7 @@ final class SessionRecord: Sendable {
         var runID: String?
         var finishedAlready = false
         var gate: SpendGate?
-        var store: SQLiteRunStore?
+        var store: (any RunStore)?
         var profileLock: ProfileLock?
         var stopReason: String?
     }
@@ -25,7 +25,7 @@ final class SessionRecord: Sendable {
         set { state.withLock { $0.gate = newValue } }
     }
     /// The run store, once open.
-    var store: SQLiteRunStore? {
+    var store: (any RunStore)? {
         get { state.withLock { $0.store } }
         set { state.withLock { $0.store = newValue } }
     }
@@ -62,14 +62,17 @@ final class SessionRecord: Sendable {
     }
 
     /// Records the session, writes the metrics file and releases the lock.
-    func finish(status: Int32, metricsFile: String?) {
+    func finish(status: Int32, metricsFile: String?) async {
         defer { profileLock?.release() }
         guard let store else { return }
         if let runID {
             let paid = gate?.paidCalls ?? 0
             // Every completed paid step of the run that this process did not pay for itself was
             // answered from the journal, unless the run had already finished and was only joined.
-            let replayed = state.withLock { $0.finishedAlready } ? 0 : max(0, ((try? store.paidSteps(runID: runID)) ?? 0) - paid)
+            var replayed = 0
+            if !state.withLock({ $0.finishedAlready }) {
+                replayed = max(0, ((try? await store.paidSteps(runID: runID)) ?? 0) - paid)
+            }
             let elapsed = ContinuousClock.now - started
             let payload: JSONValue = [
                 "pid": .number(Double(ProcessInfo.processInfo.processIdentifier)), "exitStatus": .number(Double(status)),
@@ -78,14 +81,14 @@ final class SessionRecord: Sendable {
                 "stopReason": stopReason.map(JSONValue.string) ?? .null,
             ]
             do {
-                try store.recordSession(runID: runID, payload)
+                try await store.recordSession(runID: runID, payload)
             } catch {
                 Terminal.error("could not record this session of run \(runID) in \(store.location): \(error)")
             }
         }
         if let metricsFile {
             do {
-                try MetricsFile.write(store: store, to: metricsFile)
+                try await MetricsFile.write(store: store, to: metricsFile)
             } catch {
                 Terminal.error("could not write the metrics file \(metricsFile): \(error)")
             }

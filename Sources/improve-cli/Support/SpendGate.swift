@@ -24,7 +24,7 @@ final class SpendGate: Sendable {
     }
 
     private struct State {
-        var store: SQLiteRunStore?
+        var store: (any RunStore)?
         var ceiling: SpendCeiling?
         var windowStart = Date.distantPast
         var windowText = ""
@@ -54,7 +54,7 @@ final class SpendGate: Sendable {
 
     /// The store whose ledger the ceiling is checked against, once it is open (the gate is
     /// made before the store, because preflight must not create a store file).
-    func attach(_ store: SQLiteRunStore) {
+    func attach(_ store: any RunStore) {
         state.withLock { $0.store = store }
     }
 
@@ -74,7 +74,7 @@ final class SpendGate: Sendable {
     }
 
     fileprivate func enter() async throws {
-        if try check() != nil {
+        if try await check() != nil {
             await drained()
             // Cancel the whole run, as Ctrl-C does, so no code path that tolerates a failed
             // call (a discarded proposal, a persona turn) carries on without its answers.
@@ -84,11 +84,11 @@ final class SpendGate: Sendable {
     }
 
     /// Registers the call as in flight unless the ceiling is reached; returns the stop otherwise.
-    private func check() throws -> Stop? {
+    private func check() async throws -> Stop? {
         if let stop = state.withLock({ $0.stop }) { return stop }
         let (store, ceiling, windowStart, windowText) = state.withLock { ($0.store, $0.ceiling, $0.windowStart, $0.windowText) }
         if let ceiling, let store {
-            let totals = try store.ledgerTotals(since: windowStart)
+            let totals = try await store.ledgerTotals(since: windowStart)
             if ceiling.isReached(by: totals) {
                 let reason = Stop(ceiling: ceiling.description, spent: ceiling.format(ceiling.spent(totals)), window: windowText)
                 return state.withLock { state in

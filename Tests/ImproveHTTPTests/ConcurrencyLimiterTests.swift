@@ -1,6 +1,7 @@
 import Foundation
 import ImproveCore
 import ImproveHTTP
+import ImproveTestSupport
 import Testing
 
 @Suite("Concurrency limiter")
