@@ -3,6 +3,8 @@ import PackageDescription
 
 // Dependencies point one way: ImproveCore <- (Evals, Generators) <- Improve <- improve-cli;
 // store backends (ImproveSQLite) depend on ImproveCore only, and only executables and tests pick one.
+// Platform targets: ImproveHTTP (model providers, on ImproveCore; the CLI picks its wire formats)
+// and ImproveProcess (child processes, on nothing of ours; used by Evals and Generators).
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
