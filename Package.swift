@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2"),
         // FilePath for swift-subprocess's working directory on Linux (Apple platforms have System).
         .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
+        // The PostgreSQL store's client (connection pool, extended-query protocol, SCRAM auth).
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         .target(
@@ -60,13 +62,23 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Evals", dependencies: ["ImproveCore", "ImproveProcess"], swiftSettings: strict),
+        // The PostgreSQL store and the worker loop of distributed runs.
+        .target(
+            name: "ImprovePostgres",
+            dependencies: [
+                "ImproveCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "Generators", dependencies: ["ImproveCore", "ImproveProcess"], swiftSettings: strict),
         .target(name: "Improve", dependencies: ["ImproveCore", "Evals", "Generators"], swiftSettings: strict),
         .executableTarget(
             name: "improve-cli",
             // Every module the CLI imports, named here rather than reached through Improve.
             dependencies: [
-                "Improve", "ImproveCore", "ImproveHTTP", "ImproveSQLite", "Evals", "Generators",
+                "Improve", "ImproveCore", "ImproveHTTP", "ImproveSQLite", "ImprovePostgres", "Evals", "Generators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -82,7 +94,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "improve-bench",
-            dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Improve", "ImproveSQLite", "ImprovePostgres", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/improve-bench",
             swiftSettings: strict
         ),
@@ -96,6 +108,7 @@ let package = Package(
         .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveHTTP", "ImproveTestSupport"]),
         .testTarget(name: "ImproveHTTPTests", dependencies: ["ImproveHTTP", "ImproveTestSupport"]),
         .testTarget(name: "ImproveProcessTests", dependencies: ["ImproveProcess"]),
+        .testTarget(name: "ImprovePostgresTests", dependencies: ["ImprovePostgres", "ImproveSQLite", "ImproveTestSupport"]),
         .testTarget(
             name: "ImproveSQLiteTests",
             dependencies: ["ImproveSQLite", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -104,7 +117,7 @@ let package = Package(
             dependencies: ["Evals", "ImproveHTTP", "ImproveSQLite", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveHTTP", "ImproveSQLite", "ImproveTestSupport"]),
         .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveProcess", "ImproveSQLite", "ImproveTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveProcess", "ImproveSQLite", "ImprovePostgres", "ImproveTestSupport"]),
         .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveHTTP", "ImproveSQLite", "ImproveTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
