@@ -12,15 +12,20 @@ public struct EvalSession: Sendable {
     /// Makes the raw client for a model (e.g. `ProviderRegistry.client(for:)`); the session wraps it.
     public typealias ClientFactory = @Sendable (ModelSpec) throws -> any ModelClient
 
+    /// The profile directory evaluated.
     public var bundle: ProfileBundle
+    /// Which split is scored.
     public var split: SplitChoice
     /// Score at most this many items (in split order) and personas.
     public var limit: Int?
     /// Overrides the suite's persona trials.
     public var trials: Int?
+    /// When set, model and scorer calls are journaled steps (a rerun replays them).
     public var journal: (any StepJournal)?
+    /// Called after each scored item.
     public var progress: SuiteEvaluator.Progress?
 
+    /// A session over `bundle`; `limit` caps the items, `trials` overrides the persona trials.
     public init(bundle: ProfileBundle, split: SplitChoice = .all, limit: Int? = nil, trials: Int? = nil, journal: (any StepJournal)? = nil, progress: SuiteEvaluator.Progress? = nil) {
         self.bundle = bundle
         self.split = split
@@ -38,7 +43,7 @@ public struct EvalSession: Sendable {
 
     /// The setup every role, scorer and dialogue of this session is built from.
     public var setup: EvaluationSetup {
-        EvaluationSetup(suite: bundle.suite, policy: bundle.policy, trials: trials)
+        EvaluationSetup(suite: bundle.suite, policy: bundle.policy, trials: trials, scorers: bundle.scorers)
     }
 
     /// The personas this session runs: split by persona id like items.

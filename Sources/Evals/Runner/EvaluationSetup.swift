@@ -16,11 +16,18 @@ public struct EvaluationSetup: Sendable {
     public let policy: Policy
     /// The suite's simulation settings, with any trials override applied.
     public let simulation: SimulationSettings
+    /// The scorer types that build the suite's scorers.
+    public let scorers: ScorerRegistry
 
-    /// - Parameter trials: overrides the suite's `simulation.trials`.
-    public init(suite: Suite, policy: Policy, trials: Int? = nil) {
+    /// - Parameters:
+    ///   - suite: the suite scored.
+    ///   - policy: allowed models, role models and concurrency.
+    ///   - trials: overrides the suite's `simulation.trials`.
+    ///   - scorers: the scorer types the suite was read with.
+    public init(suite: Suite, policy: Policy, trials: Int? = nil, scorers: ScorerRegistry = .builtIn) {
         self.suite = suite
         self.policy = policy
+        self.scorers = scorers
         var simulation = suite.simulation
         if let trials { simulation.trials = max(1, trials) }
         self.simulation = simulation
@@ -45,42 +52,42 @@ public struct EvaluationSetup: Sendable {
     }
 
     /// Every role that scoring `items` calls, with its model: `task` always, `judge` when a
-    /// `judge` scorer grades items or a persona has a rubric, `simulator` when there are personas.
+    /// scorer that calls the judge (``ScorerKind/usesJudge``) grades items or a persona has a rubric, `simulator` when there are personas.
     public func roles(task: ModelSpec, scoring items: [EvalItem]) -> [(role: String, model: ModelSpec)] {
         let personaIDs = Set(items.compactMap { PersonaUnit.reference($0)?.personaID })
         let hasItems = items.contains { !PersonaUnit.isUnit($0) }
-        let judgedItems = hasItems && suite.scorers.contains { $0.type == "judge" }
+        let judgedItems = hasItems && scorers.usesJudge(suite.scorers)
         let judgedPersonas = suite.personas.contains { personaIDs.contains($0.id) && $0.rubric != nil }
-        var roles: [(role: String, model: ModelSpec)] = [("task", task)]
-        if judgedItems || judgedPersonas { roles.append(("judge", policy.model(for: "judge", task: task))) }
-        if !personaIDs.isEmpty { roles.append(("simulator", policy.model(for: "simulator", task: task))) }
+        var roles: [(role: String, model: ModelSpec)] = [(ModelRole.task.rawValue, task)]
+        if judgedItems || judgedPersonas { roles.append((ModelRole.judge.rawValue, policy.model(for: .judge, task: task))) }
+        if !personaIDs.isEmpty { roles.append((ModelRole.simulator.rawValue, policy.model(for: .simulator, task: task))) }
         return roles
     }
 
     /// The wrapped clients of `roles` (from ``roles(task:scoring:)``); the task client always.
     public func clients(task: ModelSpec, roles: [(role: String, model: ModelSpec)], raw: ClientFactory, journal: (any StepJournal)?) throws -> EvaluationClients {
-        func wrap(_ role: String, _ model: ModelSpec) throws -> any ModelClient {
-            RoleClient.wrap(try raw(model), role: role, allowed: policy.allowedModels, journal: journal)
+        func wrap(_ role: ModelRole, _ model: ModelSpec) throws -> any ModelClient {
+            RoleClient.wrap(try raw(model), role: role.rawValue, allowed: policy.allowedModels, journal: journal)
         }
-        let model = { (role: String) in roles.first { $0.role == role }?.model }
+        let model = { (role: ModelRole) in roles.first { $0.role == role.rawValue }?.model }
         return EvaluationClients(
-            task: try wrap("task", task), taskModel: task,
-            judge: try model("judge").map { try wrap("judge", $0) }, simulator: try model("simulator").map { try wrap("simulator", $0) })
+            task: try wrap(.task, task), taskModel: task,
+            judge: try model(.judge).map { try wrap(.judge, $0) }, simulator: try model(.simulator).map { try wrap(.simulator, $0) })
     }
 
     /// The evaluator of items and persona trials, with `clients` already wrapped.
     public func evaluator(_ clients: EvaluationClients, journal: (any StepJournal)?, progress: SuiteEvaluator.Progress? = nil) throws -> SuiteEvaluator {
         let task = clients.taskModel
         let environment = ScorerEnvironment(
-            judge: clients.judge, judgeModel: policy.model(for: "judge", task: task), journal: journal, workingDirectory: suite.directory)
+            judge: clients.judge, judgeModel: policy.model(for: .judge, task: task), journal: journal, workingDirectory: suite.directory)
         let concurrency = policy.search.concurrency
         var personas: PersonaTrials?
         if let simulator = clients.simulator, !suite.personas.isEmpty {
-            let dialogue = PersonaDialogue(agent: clients.task, simulator: simulator, simulatorModel: policy.model(for: "simulator", task: task), settings: simulation)
+            let dialogue = PersonaDialogue(agent: clients.task, simulator: simulator, simulatorModel: policy.model(for: .simulator, task: task), settings: simulation)
             let evaluator = PersonaEvaluator(dialogue: dialogue, settings: simulation, environment: environment, concurrency: concurrency)
             personas = PersonaTrials(evaluator: evaluator, personas: suite.personas)
         }
-        return try SuiteEvaluator(client: clients.task, scorers: suite.scorers, concurrency: concurrency, progress: progress, environment: environment, personas: personas)
+        return try SuiteEvaluator(client: clients.task, scorers: suite.scorers, concurrency: concurrency, progress: progress, environment: environment, personas: personas, registry: scorers)
     }
 }
 

@@ -8,6 +8,7 @@ import ImproveCore
 /// A failed rollout (network, provider, scorer error) is a result with `error` set and score 0,
 /// so one bad item never loses the others; callers count those apart from low scores.
 public struct SuiteEvaluator: ProfileEvaluator {
+    /// Called after each item with (done, total).
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
     let client: any ModelClient
     let scorer: CompositeScorer
@@ -23,9 +24,10 @@ public struct SuiteEvaluator: ProfileEvaluator {
     ///   - environment: judge client, journal (judge and command calls become `.scorer` steps)
     ///     and the directory command scorers run in.
     ///   - personas: how persona trials among the items are run and graded (nil: no personas).
-    public init(client: any ModelClient, scorers: [ScorerConfig], concurrency: Int = 4, progress: Progress? = nil, environment: ScorerEnvironment = ScorerEnvironment(), personas: PersonaTrials? = nil) throws {
+    ///   - registry: the scorer types that build `scorers`.
+    public init(client: any ModelClient, scorers: [ScorerConfig], concurrency: Int = 4, progress: Progress? = nil, environment: ScorerEnvironment = ScorerEnvironment(), personas: PersonaTrials? = nil, registry: ScorerRegistry = .builtIn) throws {
         self.client = client
-        self.scorer = try CompositeScorer(configs: scorers, environment: environment)
+        self.scorer = try CompositeScorer(configs: scorers, environment: environment, registry: registry)
         self.concurrency = max(1, concurrency)
         self.progress = progress
         self.personas = personas
@@ -41,6 +43,7 @@ public struct SuiteEvaluator: ProfileEvaluator {
         PersonaUnit.metricCalls(spentOn: result)
     }
 
+    /// The results of `profile` on `items`, in item order (a failed rollout is a result with `error` set).
     public func evaluate(_ profile: AgentProfile, on items: [EvalItem]) async throws -> [ItemResult] {
         var results = [ItemResult?](repeating: nil, count: items.count)
         var done = 0

@@ -7,26 +7,28 @@ public enum SuiteLoader {
     static let itemKeys = ["id", "input", "expected", "tags", "fields", "file", "idField", "inputField", "expectedField"]
     static let splitKeys = ["seed", "version", "holdoutFraction", "holdout", "search"]
 
-    public static func load(contentsOf url: URL) throws -> Suite {
-        try loadChecked(contentsOf: url).suite
+    /// Loads and checks `suite.yaml`; `scorers` are the scorer types it may name.
+    public static func load(contentsOf url: URL, scorers: ScorerRegistry = .builtIn) throws -> Suite {
+        try loadChecked(contentsOf: url, scorers: scorers).suite
     }
 
     /// Loads a suite and also returns the warnings of ``SuiteChecks`` (values a user could mean,
     /// but probably does not); its errors are thrown like any other.
-    public static func loadChecked(contentsOf url: URL) throws -> (suite: Suite, warnings: [ConfigError]) {
-        try parseChecked(ConfigNode.load(contentsOf: url), directory: url.deletingLastPathComponent())
+    public static func loadChecked(contentsOf url: URL, scorers: ScorerRegistry = .builtIn) throws -> (suite: Suite, warnings: [ConfigError]) {
+        try parseChecked(ConfigNode.load(contentsOf: url), directory: url.deletingLastPathComponent(), scorers: scorers)
     }
 
-    public static func parse(_ text: String, file: String, directory: URL) throws -> Suite {
-        try parseChecked(ConfigNode.parse(text, file: file), directory: directory).suite
+    /// Parses suite text named `file`, resolving data files against `directory`.
+    public static func parse(_ text: String, file: String, directory: URL, scorers: ScorerRegistry = .builtIn) throws -> Suite {
+        try parseChecked(ConfigNode.parse(text, file: file), directory: directory, scorers: scorers).suite
     }
 
-    static func parseChecked(_ root: ConfigNode, directory: URL) throws -> (suite: Suite, warnings: [ConfigError]) {
-        let (suite, located) = try parse(root, directory: directory)
-        return (suite, try SuiteChecks.check(suite, items: located))
+    static func parseChecked(_ root: ConfigNode, directory: URL, scorers: ScorerRegistry = .builtIn) throws -> (suite: Suite, warnings: [ConfigError]) {
+        let (suite, located) = try parse(root, directory: directory, scorers: scorers)
+        return (suite, try SuiteChecks.check(suite, items: located, registry: scorers))
     }
 
-    static func parse(_ root: ConfigNode, directory: URL) throws -> (Suite, [LocatedItem]) {
+    static func parse(_ root: ConfigNode, directory: URL, scorers registry: ScorerRegistry = .builtIn) throws -> (Suite, [LocatedItem]) {
         let top = try root.mapping()
         try top.rejectUnknownKeys(topKeys)
         let name = try top.optional("name")?.nonEmptyString() ?? directory.lastPathComponent
@@ -56,7 +58,7 @@ public enum SuiteLoader {
         let items = located.map(\.item)
         if let itemsNode, items.isEmpty, personas.isEmpty { throw itemsNode.error("the suite has no items") }
         let scorersNode = items.isEmpty ? top.optional("scorers") : try top.required("scorers", hint: "e.g. - type: label, labels: [positive, negative]")
-        let scorers = try scorersNode?.list().map(ScorerFactory.parse) ?? []
+        let scorers = try scorersNode?.list().map { try ScorerFactory.parse($0, registry: registry) } ?? []
         if let scorersNode, scorers.isEmpty, !items.isEmpty { throw scorersNode.error("needs at least one scorer") }
         var scorerNames: Set<String> = []
         for (config, node) in zip(scorers, try scorersNode?.list() ?? []) where !scorerNames.insert(config.name).inserted {

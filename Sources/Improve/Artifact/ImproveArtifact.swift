@@ -28,7 +28,7 @@ extension ArtifactInputs {
         if let generator = options.generator, generator != ArtifactRun.generatorName {
             throw SurfaceError.generatorDoesNotFit(generator: generator, surface: .artifact)
         }
-        try Preflight.checkModels([("task", profile.model)], policy: policy, policyFile: policyFile)
+        try Preflight.checkModels([(ModelRole.task.rawValue, profile.model)], policy: policy, policyFile: policyFile)
     }
 }
 
@@ -53,7 +53,7 @@ struct ArtifactRun {
         let journal = try await store.journal(runID: run.id, workerID: options.workerID)
         let counting = UsageCountingModelClient(
             GuardedModelClient(
-                JournaledModelClient(try models.makeClient(inputs.profile.model), journal: journal), allowed: inputs.policy.allowedModels, role: "task"))
+                JournaledModelClient(try models.makeClient(inputs.profile.model), journal: journal), allowed: inputs.policy.allowedModels, role: ModelRole.task.rawValue))
         let directory = options.outputDirectory ?? inputs.directory.appendingPathComponent("runs").appendingPathComponent(run.id)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -107,11 +107,10 @@ struct ArtifactRun {
     private func runSpec(seed: UInt64) throws -> RunSpec {
         let hash = try inputs.contentHash()
         let key = RunIdentity.windowed(options.dedupeKey ?? ContentHash.sha256(Data("artifact|\(hash)|\(seed)".utf8)), window: options.dedupeWindow)
-        let config: JSONValue = [
-            "profileDirectory": .string(inputs.directory.path), "surface": .string(SurfaceKind.artifact.rawValue),
-            "generator": .string(Self.generatorName), "seed": .string(String(seed)), "inPlace": .bool(options.inPlace),
-            "artifactFile": .string(inputs.spec.file),
-        ]
+        let config = try RunConfiguration(
+            profileDirectory: inputs.directory.path, surface: .artifact, generator: Self.generatorName, seed: seed,
+            inPlace: options.inPlace, artifactFile: inputs.spec.file
+        ).json()
         return RunSpec(
             dedupeKey: key, seed: seed, profileName: inputs.profile.name, profileHash: inputs.profile.contentHash,
             surface: SurfaceKind.artifact.rawValue, generator: Self.generatorName, config: config, policy: try JSONValue(encoding: inputs.policy))

@@ -23,17 +23,19 @@ public struct EvolvePlan: Sendable {
     /// Things worth knowing before money is spent (an underpowered holdout slice).
     public let warnings: [String]
 
-    /// - Throws: ``PolicyViolation``, ``PreflightError`` or ``SurfaceError``.
+    /// - Throws: ``PolicyViolation``, ``PreflightError`` or ``SurfaceError``; a `ConfigError`
+    ///   when `gate.checks` in the policy names a check or key the run's checks do not read.
     public init(_ inputs: ImproveInputs, options: EvolveOptions) throws {
         let kind = options.run.surface
         guard kind != .artifact else { throw SurfaceError.generatorDoesNotFit(generator: Self.generatorName, surface: kind) }
         let policy = inputs.policy
         let settings = options.settings(from: policy)
         if let problem = settings.problem { throw PreflightError(problem: "\(inputs.policyFile): evolution \(problem.text); \(problem.hint)") }
-        var author = policy.model(for: "author", task: inputs.profile.model)
+        var author = policy.model(for: .author, task: inputs.profile.model)
         author.temperature = settings.authorTemperature
-        let roles: [(role: String, model: ModelSpec)] = [("task", inputs.profile.model), ("author", author)] + inputs.evaluationRoles
+        let roles: [(role: String, model: ModelSpec)] = [(ModelRole.task.rawValue, inputs.profile.model), (ModelRole.author.rawValue, author)] + inputs.evaluationRoles
         try Preflight.checkModels(roles, policy: policy, policyFile: inputs.policyFile)
+        try options.run.gateChecks.validate(policy.gate, policyFile: inputs.policyFile)
         let budget = options.run.budget ?? policy.budget
         try Preflight.checkBudgetAndSplits(budget: budget, search: inputs.search, holdout: inputs.holdout)
         if let size = settings.holdoutSize, size > inputs.holdout.count {

@@ -27,7 +27,7 @@ struct EvolveRun {
         // The author is a role of its own: guarded and journaled like every other client.
         let clients = try RunClients(
             models: models, policy: inputs.policy, journal: journal, task: inputs.profile.model, reflection: plan.authorModel,
-            roles: inputs.evaluationRoles + [("author", plan.authorModel)])
+            roles: inputs.evaluationRoles + [(ModelRole.author.rawValue, plan.authorModel)])
         let evaluator = try inputs.makeEvaluator(clients.task, clients.roles, journal)
         // A resumed run replays its attempts; the recorder keeps each event in the store once.
         let recorder = RunRecorder(store: store, runID: run.id)
@@ -37,22 +37,22 @@ struct EvolveRun {
             let searchStart = clock.now
             let engine = EvolutionEngine(
                 base: inputs.profile, surface: plan.surface, search: SearchSet(items: inputs.search), evaluator: evaluator,
-                author: ModelStrategyAuthor(model: plan.authorModel), authorClient: clients.roles["author"] ?? clients.reflection,
+                author: ModelStrategyAuthor(model: plan.authorModel), authorClient: clients.roles[.author] ?? clients.reflection,
                 settings: plan.settings, seed: plan.seed, budget: plan.budget, maxComponentLength: inputs.policy.search.maxComponentLength,
                 checkpoint: { [progress] event in try await Self.record(event, recorder: recorder, progress: progress) })
             let result = try await engine.run()
-            try await recorder.event("authoring-finished", ["authorCalls": .number(Double(result.authorCalls)), "attempts": .number(Double(result.lineage.count))])
+            try await recorder.event(.authoringFinished, ["authorCalls": .number(Double(result.authorCalls)), "attempts": .number(Double(result.lineage.count))])
 
             // Only now, with every author call made, is the holdout slice drawn.
             let slice = HoldoutSlice.draw(from: inputs.holdout, size: plan.settings.holdoutSize, seed: plan.seed)
-            try await recorder.event("holdout-drawn", ["items": .array(slice.map { .string($0.id) })])
+            try await recorder.event(.holdoutDrawn, ["items": .array(slice.map { .string($0.id) })])
             var gated = inputs
             gated.holdout = slice
             if let versions = options.versionDirectory { gated.profileFile = versions.appendingPathComponent(inputs.profileFile.lastPathComponent) }
             let search = result.searchResult(items: inputs.search, seedValue: plan.seed)
             let holdoutStart = clock.now
             let phase = try await HoldoutPhase(
-                inputs: gated, surface: plan.surface, evaluator: evaluator, gate: inputs.policy.gate, recorder: recorder, progress: runProgress
+                inputs: gated, surface: plan.surface, evaluator: evaluator, gate: inputs.policy.gate, recorder: recorder, progress: runProgress, checks: options.run.gateChecks
             ).run(search)
             let timings = ["search": (holdoutStart - searchStart).inSeconds, "holdout": (clock.now - holdoutStart).inSeconds]
 
@@ -79,10 +79,10 @@ struct EvolveRun {
         switch event {
         case .attempt(let entry, let scored):
             if let scored { try await recorder.recordScored(scored, split: .search) }
-            try await recorder.event("lineage", try JSONValue(encoding: entry))
+            try await recorder.event(.lineage, try JSONValue(encoding: entry))
             progress?(.attempt(entry))
         case .generation(let stats):
-            try await recorder.event("generation", try JSONValue(encoding: stats))
+            try await recorder.event(.generation, try JSONValue(encoding: stats))
             progress?(.generation(stats))
         }
     }
@@ -105,12 +105,10 @@ struct EvolveRun {
         let key = RunIdentity.windowed(options.run.dedupeKey ?? RunIdentity.dedupeKey(
             profileHash: inputs.profile.contentHash, suiteHash: inputs.suiteHash, policyHash: policyHash,
             surface: surface, generator: EvolvePlan.generatorName, budget: plan.budget, seed: plan.seed), window: options.run.dedupeWindow)
-        let config: JSONValue = [
-            "profileDirectory": .string(inputs.profileFile.deletingLastPathComponent().path),
-            "surface": .string(surface), "generator": .string(EvolvePlan.generatorName),
-            "budget": try JSONValue(encoding: plan.budget), "seed": .string(String(plan.seed)), "inPlace": .bool(options.run.inPlace),
-            "suiteHash": .string(inputs.suiteHash), "evolution": try JSONValue(encoding: plan.settings),
-        ]
+        let config = try RunConfiguration(
+            profileDirectory: inputs.profileFile.deletingLastPathComponent().path, surface: options.run.surface, generator: EvolvePlan.generatorName,
+            budget: plan.budget, seed: plan.seed, inPlace: options.run.inPlace, suiteHash: inputs.suiteHash, evolution: plan.settings
+        ).json()
         return RunSpec(
             dedupeKey: key, seed: plan.seed, profileName: inputs.profile.name, profileHash: inputs.profile.contentHash,
             surface: surface, generator: EvolvePlan.generatorName, config: config, policy: try JSONValue(encoding: policy))

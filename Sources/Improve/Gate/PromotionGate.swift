@@ -8,36 +8,38 @@ import ImproveCore
 /// significantly worse, or breaks a configured cost or latency ceiling, is rejected. The
 /// verdict is a pure function of its inputs (the bootstrap uses the settings' seed).
 public enum PromotionGate {
-    /// - Parameter excluded: persona trials already removed from every arm because the
-    ///   simulator or the infrastructure failed; checked against `gate.maxExcludedFraction`.
-    public static func evaluate(baseline: [ItemResult], baselineComponents: [String: String]? = nil, finalists: [GateFinalist], settings: GateSettings, excluded: ExcludedTrials? = nil) -> GateVerdict {
+    /// - Parameters:
+    ///   - baseline: the baseline's holdout results.
+    ///   - baselineComponents: the baseline's components (nil skips the no-op guard).
+    ///   - finalists: the candidates that reached the holdout.
+    ///   - settings: the policy's gate settings.
+    ///   - excluded: persona trials already removed from every arm because the
+    ///     simulator or the infrastructure failed; checked against `gate.maxExcludedFraction`.
+    ///   - registry: the checks to run, in report order (``GateCheckRegistry/builtIn``
+    ///     unless a run adds its own).
+    public static func evaluate(baseline: [ItemResult], baselineComponents: [String: String]? = nil, finalists: [GateFinalist], settings: GateSettings, excluded: ExcludedTrials? = nil, checks registry: GateCheckRegistry = .builtIn) -> GateVerdict {
         let alpha = 1 - settings.confidence
         let comparisons = PairedComparison.compareFinalists(baseline: baseline, finalists: finalists.map { ($0.id, $0.holdout) }, settings: settings)
         guard let winnerIndex = pickWinner(comparisons) else {
             return GateVerdict(
                 decision: .hold, winnerID: nil,
-                checks: GateCheckName.allCases.map { GateCheck(name: $0, status: .notEvaluated, detail: "no finalist reached the holdout") },
+                checks: registry.names.map { GateCheck(name: $0, status: .notEvaluated, detail: "no finalist reached the holdout") },
                 reasons: ["No candidate reached the holdout, so there is nothing to promote."],
                 comparisons: [], dimensionDeltas: [:], costRatio: nil, latencyRatio: nil, settings: settings)
         }
         let finalist = finalists[winnerIndex]
         let comparison = comparisons[winnerIndex]
+        let evidence = GateEvidence(
+            baseline: baseline, baselineComponents: baselineComponents, finalist: finalist, comparison: comparison,
+            finalistCount: finalists.count, settings: settings, excluded: excluded)
+        // The verdict's figures, reported whichever checks run.
         let dimensions = GateChecks.dimensions(baseline: baseline, candidate: finalist.holdout, coverage: comparison.coverage, maxRegression: settings.maxDimensionRegression)
-        let cost = GateChecks.ceiling(.costCeiling, baseline: baseline, candidate: finalist.holdout, limit: settings.maxCostRatio, measure: { $0.usage.cost }, unit: "cost")
-        let latency = GateChecks.ceiling(.latencyCeiling, baseline: baseline, candidate: finalist.holdout, limit: settings.maxLatencyRatio, measure: { $0.latencyMs }, unit: "latency")
-        let checks = [
-            GateChecks.coverage(comparison),
-            GateChecks.minimumPairs(comparison, minPairs: settings.minPairs),
-            GateChecks.significantLift(comparison, minLift: settings.minLift, alpha: alpha),
-            GateChecks.multipleComparisons(comparison, finalists: finalists.count, alpha: alpha),
-            GateChecks.noOp(finalist.components, baseline: baselineComponents),
-            GateChecks.overfit(comparison, searchLift: finalist.searchLift, maxGap: settings.maxOverfitGap),
-            dimensions.check, cost.check, latency.check,
-            excluded?.check(limit: settings.excludedFractionLimit)
-                ?? GateCheck(name: .excludedTrials, status: .skipped, detail: "no persona trials in the holdout"),
-        ]
+        let cost = CostCeilingCheck.measure(evidence)
+        let latency = LatencyCeilingCheck.measure(evidence)
+        let checks = registry.checks.map { $0.evaluate(evidence) }
+        let rejecting = registry.rejecting
         let regression = comparison.showsRegression(alpha: alpha)
-        let ceilingBroken = cost.check.status == .fail || latency.check.status == .fail
+        let ceilingBroken = checks.contains { rejecting.contains($0.name) && $0.status == .fail }
         let decision: GateDecision
         if regression || ceilingBroken {
             decision = .reject
@@ -48,7 +50,7 @@ public enum PromotionGate {
         }
         return GateVerdict(
             decision: decision, winnerID: finalist.id, checks: checks,
-            reasons: reasons(decision: decision, comparison: comparison, checks: checks, regression: regression),
+            reasons: reasons(decision: decision, comparison: comparison, checks: checks, regression: regression, rejecting: rejecting),
             comparisons: comparisons, dimensionDeltas: dimensions.deltas, costRatio: cost.ratio, latencyRatio: latency.ratio, settings: settings)
     }
 
@@ -65,7 +67,8 @@ public enum PromotionGate {
         }
     }
 
-    static func reasons(decision: GateDecision, comparison: PairedComparisonResult, checks: [GateCheck], regression: Bool) -> [String] {
+    /// - Parameter rejecting: the checks whose failure rejects (the cost and latency ceilings).
+    static func reasons(decision: GateDecision, comparison: PairedComparisonResult, checks: [GateCheck], regression: Bool, rejecting: Set<GateCheckName> = GateCheckRegistry.builtIn.rejecting) -> [String] {
         var reasons: [String] = []
         let summary = comparison.statistics.map { GateText.summary($0, candidate: comparison.candidateID) }
         switch decision {
@@ -73,7 +76,7 @@ public enum PromotionGate {
             reasons.append("Ship: \(summary ?? comparison.candidateID) and every check passed.")
         case .reject:
             if regression, let summary { reasons.append("Reject: the candidate is significantly worse — \(summary).") }
-            for check in checks where check.status == .fail && (check.name == .costCeiling || check.name == .latencyCeiling) {
+            for check in checks where check.status == .fail && rejecting.contains(check.name) {
                 reasons.append("Reject: \(check.detail)")
             }
         case .hold:

@@ -3,7 +3,9 @@ import ImproveCore
 
 /// The gate's view of one finalist: its holdout results and how it did on search.
 public struct FinalistResult: Sendable, Codable {
+    /// The finalist with its search-split results.
     public var candidate: ScoredCandidate
+    /// Its holdout results.
     public var holdout: [ItemResult]
     /// Search-split (validation) mean of the finalist minus the baseline's.
     public var searchLift: Double
@@ -31,6 +33,8 @@ struct HoldoutPhase {
     let gate: GateSettings
     let recorder: RunRecorder
     let progress: (@Sendable (ImproveProgress) -> Void)?
+    /// The gate's checks (``ImproveOptions/gateChecks``).
+    var checks: GateCheckRegistry = .builtIn
 
     func run(_ search: SearchResult) async throws -> HoldoutOutcome {
         guard let baseline = search.pool.first else { throw PreflightError(problem: "the search produced no baseline") }
@@ -55,8 +59,8 @@ struct HoldoutPhase {
         let decision = PromotionGate.evaluate(
             baseline: pairedBaseline, baselineComponents: baseline.candidate.components,
             finalists: pairedFinalists.map { GateFinalist(id: $0.candidate.id, components: $0.candidate.candidate.components, holdout: $0.holdout, searchLift: $0.searchLift) },
-            settings: gate, excluded: excluded)
-        try await recorder.event("gate", try JSONValue(encoding: decision))
+            settings: gate, excluded: excluded, checks: checks)
+        try await recorder.event(.gate, try JSONValue(encoding: decision))
         return HoldoutOutcome(baseline: baseline, baselineHoldout: pairedBaseline, finalists: pairedFinalists, decision: decision, excluded: excluded, allResults: allResults)
     }
 }

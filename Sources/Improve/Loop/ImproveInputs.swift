@@ -4,13 +4,17 @@ import ImproveCore
 
 /// Everything `improve` reads from a profile directory, already loaded and validated.
 public struct ImproveInputs: Sendable {
+    /// The profile improved.
     public var profile: AgentProfile
     /// The `profile.yaml` the profile came from; shipped versions are written beside it.
     public var profileFile: URL
+    /// The policy: allowed models, roles, budget, gate and search settings.
     public var policy: Policy
     /// Named in policy-violation messages.
     public var policyFile: String
+    /// The search split: what generators learn from.
     public var search: [EvalItem]
+    /// The holdout split: what the gate decides on, never shown to a generator.
     public var holdout: [EvalItem]
     /// Identity of the suite (items, scorers, split, personas, simulation), part of the default dedupe key.
     public var suiteHash: String
@@ -21,6 +25,7 @@ public struct ImproveInputs: Sendable {
     /// Builds the evaluator from the task client and the journal, both already wrapped.
     public var makeEvaluator: @Sendable (_ task: any ModelClient, _ roles: RoleClients, _ journal: any StepJournal) throws -> any ProfileEvaluator
 
+    /// Inputs assembled by hand; `ImproveInputs(bundle:)` builds them from a profile directory.
     public init(
         profile: AgentProfile, profileFile: URL, policy: Policy, policyFile: String, search: [EvalItem], holdout: [EvalItem],
         suiteHash: String, evaluationRoles: [(role: String, model: ModelSpec)] = [], metricCost: @escaping @Sendable (EvalItem) -> Int = { _ in 1 },
@@ -41,20 +46,27 @@ public struct ImproveInputs: Sendable {
 
 /// Guarded, journaled clients for the non-task roles, by role name.
 public struct RoleClients: Sendable {
+    /// The clients by `ModelRole` raw value.
     public let clients: [String: any ModelClient]
+    /// Clients already wrapped by `RoleClient.wrap(_:role:allowed:journal:)`.
     public init(_ clients: [String: any ModelClient]) {
         self.clients = clients
     }
+    /// The client of the role named `role`, if the run calls it.
     public subscript(role: String) -> (any ModelClient)? { clients[role] }
+    /// The client of `role`, if the run calls it.
+    public subscript(role: ModelRole) -> (any ModelClient)? { clients[role.rawValue] }
 }
 
 /// How `improve` reaches models: a factory for raw provider clients (HTTP, cassette, scripted).
 /// `improve` wraps every client it makes in the allowed-models guard and the step journal.
 public struct ModelAccess: Sendable {
+    /// Makes the raw client of a model.
     public var makeClient: @Sendable (ModelSpec) throws -> any ModelClient
     /// True when answers come from a stub or a cassette, recorded in the audit.
     public var isStubOrReplay: Bool
 
+    /// Access through `makeClient`.
     public init(isStubOrReplay: Bool = false, makeClient: @escaping @Sendable (ModelSpec) throws -> any ModelClient) {
         self.makeClient = makeClient
         self.isStubOrReplay = isStubOrReplay
@@ -63,8 +75,9 @@ public struct ModelAccess: Sendable {
 
 /// Options of one `improve` call.
 public struct ImproveOptions: Sendable {
+    /// The part of the profile that may change.
     public var surface: SurfaceKind
-    /// Generator name; nil picks the surface's default (see ``GeneratorCatalog``).
+    /// Generator name; nil picks the surface's default (see ``generators``).
     public var generator: String?
     /// Overrides the policy's budget.
     public var budget: Budget?
@@ -72,6 +85,7 @@ public struct ImproveOptions: Sendable {
     public var seed: UInt64?
     /// Overrides the default dedupe key (which hashes every input of the run).
     public var dedupeKey: String?
+    /// Names this process in step leases (default: host and process id).
     public var workerID: String
     /// Where the audit record and report go; default `<profile dir>/runs/<run id>/`.
     public var outputDirectory: URL?
@@ -83,7 +97,12 @@ public struct ImproveOptions: Sendable {
     /// wall clock: added to the dedupe key, so the same inputs join within a window and start
     /// a new run in the next one. Nil: the inputs alone name the run.
     public var dedupeWindow: String? = nil
+    /// The generators `generator` is looked up in; extend `GeneratorRegistry.builtIn` to add one.
+    public var generators: GeneratorRegistry = .builtIn
+    /// The promotion gate's checks; extend ``GateCheckRegistry/builtIn`` to add one.
+    public var gateChecks: GateCheckRegistry = .builtIn
 
+    /// Options; every argument has the default of `improve-cli run`.
     public init(surface: SurfaceKind = .prompt, generator: String? = nil, budget: Budget? = nil, seed: UInt64? = nil, dedupeKey: String? = nil, workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)", outputDirectory: URL? = nil, inPlace: Bool = false, auditKey: Data? = nil) {
         self.surface = surface
         self.generator = generator

@@ -47,7 +47,7 @@ struct ImproveRun {
 
             // 4. Holdout: baseline and finalists, journaled like everything else.
             let phase = try await HoldoutPhase(
-                inputs: inputs, surface: surface, evaluator: evaluator, gate: policy.gate, recorder: recorder, progress: progress
+                inputs: inputs, surface: surface, evaluator: evaluator, gate: policy.gate, recorder: recorder, progress: progress, checks: options.gateChecks
             ).run(searchResult)
             let timings = ["search": seconds(holdoutStart - searchStart), "holdout": seconds(clock.now - holdoutStart)]
 
@@ -74,12 +74,10 @@ struct ImproveRun {
         let key = RunIdentity.windowed(options.dedupeKey ?? RunIdentity.dedupeKey(
             profileHash: inputs.profile.contentHash, suiteHash: inputs.suiteHash, policyHash: policyHash,
             surface: options.surface.rawValue, generator: generatorName, budget: budget, seed: seed), window: options.dedupeWindow)
-        let config: JSONValue = [
-            "profileDirectory": .string(inputs.profileFile.deletingLastPathComponent().path),
-            "surface": .string(options.surface.rawValue), "generator": .string(generatorName),
-            "budget": try JSONValue(encoding: budget), "seed": .string(String(seed)), "inPlace": .bool(options.inPlace),
-            "suiteHash": .string(inputs.suiteHash),
-        ]
+        let config = try RunConfiguration(
+            profileDirectory: inputs.profileFile.deletingLastPathComponent().path, surface: options.surface, generator: generatorName,
+            budget: budget, seed: seed, inPlace: options.inPlace, suiteHash: inputs.suiteHash
+        ).json()
         return RunSpec(
             dedupeKey: key, seed: seed, profileName: inputs.profile.name, profileHash: inputs.profile.contentHash,
             surface: options.surface.rawValue, generator: generatorName, config: config, policy: try JSONValue(encoding: inputs.policy))
@@ -98,8 +96,8 @@ struct RunClients {
         func wrap(_ spec: ModelSpec, _ role: String) throws -> any ModelClient {
             RoleClient.wrap(try models.makeClient(spec), role: role, allowed: policy.allowedModels, journal: journal)
         }
-        self.task = try wrap(task, "task")
-        self.reflection = try wrap(reflection, "reflection")
+        self.task = try wrap(task, ModelRole.task.rawValue)
+        self.reflection = try wrap(reflection, ModelRole.reflection.rawValue)
         var others: [String: any ModelClient] = [:]
         for (role, spec) in roles { others[role] = try wrap(spec, role) }
         self.roles = RoleClients(others)

@@ -23,12 +23,12 @@ struct RunRecorder: Sendable {
         switch event {
         case .baseline(let seed):
             try await recordScored(seed, split: .search)
-            try await self.event("baseline", ["candidate": .string(seed.id), "mean": .number(seed.meanScore)])
+            try await self.event(.baseline, ["candidate": .string(seed.id), "mean": .number(seed.meanScore)])
         case .proposal(let proposal, let accepted):
             if let accepted { try await recordScored(accepted, split: .search) }
-            try await self.event("proposal", try JSONValue(encoding: proposal))
+            try await self.event(.proposal, try JSONValue(encoding: proposal))
         case .stopped(let reason, let spend):
-            try await self.event("search-stopped", ["reason": .string(String(describing: reason)), "spend": try JSONValue(encoding: spend)])
+            try await self.event(.searchStopped, ["reason": .string(String(describing: reason)), "spend": try JSONValue(encoding: spend)])
         }
     }
 
@@ -45,8 +45,8 @@ struct RunRecorder: Sendable {
     }
 
     /// Records the event once: when this process or an earlier one already recorded it, nothing.
-    func event(_ kind: String, _ payload: JSONValue) async throws {
-        try await store.recordEvent(runID: runID, key: try keys.next(kind: kind, payload: payload), kind: kind, payload: payload)
+    func event(_ kind: RunEventKind, _ payload: JSONValue) async throws {
+        try await store.recordEvent(runID: runID, key: try keys.next(kind: kind.rawValue, payload: payload), kind: kind.rawValue, payload: payload)
     }
 }
 

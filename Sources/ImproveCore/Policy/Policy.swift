@@ -55,6 +55,10 @@ public struct GateSettings: Codable, Sendable, Equatable {
     /// Largest share of holdout persona trials that may be excluded from the pairs because the
     /// simulator or the infrastructure failed; more holds the run (nil: the default, 0.2).
     public var maxExcludedFraction: Double?
+    /// Settings of gate checks added by a run (`gate.checks.<name>` in policy.yaml), by check
+    /// name, as written. Nil when the policy sets none, and then not encoded, so a policy
+    /// without it hashes (and dedupes runs) as before it existed.
+    public var checks: [String: JSONValue]?
 
     /// ``maxExcludedFraction`` or its default.
     public var excludedFractionLimit: Double { maxExcludedFraction ?? 0.2 }

@@ -3,15 +3,17 @@ import Foundation
 /// Reads and validates `policy.yaml`.
 public enum PolicyLoader {
     static let topKeys = ["allowedModels", "roles", "budget", "gate", "search", "spendCeiling", "evolution"]
-    static let roleNames = ["reflection", "judge", "simulator", "author"]
+    static let roleNames = ModelRole.configurable.map(\.rawValue)
     static let budgetKeys = ["metricCalls", "tokens", "cost"]
-    static let gateKeys = ["minLift", "confidence", "minPairs", "maxOverfitGap", "maxDimensionRegression", "maxCostRatio", "maxLatencyRatio", "bootstrapResamples", "seed", "finalists", "maxExcludedFraction"]
+    static let gateKeys = ["minLift", "confidence", "minPairs", "maxOverfitGap", "maxDimensionRegression", "maxCostRatio", "maxLatencyRatio", "bootstrapResamples", "seed", "finalists", "maxExcludedFraction", "checks"]
     static let searchKeys = ["seed", "minibatchSize", "maxConsecutiveFailures", "maxComponentLength", "concurrency", "rollouts", "parallelProposals"]
 
+    /// Loads and validates a `policy.yaml`; errors name the file, line and field.
     public static func load(contentsOf url: URL) throws -> Policy {
         try parse(ConfigNode.load(contentsOf: url))
     }
 
+    /// Parses policy text named `file`.
     public static func parse(_ text: String, file: String) throws -> Policy {
         try parse(ConfigNode.parse(text, file: file))
     }
@@ -57,6 +59,7 @@ public enum PolicyLoader {
             if let value = fields.optional("seed") { gate.seed = UInt64(try value.int(in: 0...Int.max)) }
             if let value = fields.optional("finalists") { gate.finalists = try value.int(in: 1...20) }
             if let value = fields.optional("maxExcludedFraction") { gate.maxExcludedFraction = try value.double(in: 0...1) }
+            if let value = fields.optional("checks") { gate.checks = try parseCheckSettings(value) }
             policy.gate = gate
         }
         if let node = top.optional("search") {
@@ -75,6 +78,17 @@ public enum PolicyLoader {
         if let node = top.optional("spendCeiling") { policy.spendCeiling = try parseSpendCeiling(node) }
         if let node = top.optional("evolution") { policy.evolution = try EvolutionSettingsLoader.parse(node) }
         return policy
+    }
+
+    /// `gate.checks: {<check name>: {<key>: <value>, ...}}`: kept as written; the run's gate
+    /// checks validate names and keys in preflight (this module does not know them).
+    static func parseCheckSettings(_ node: ConfigNode) throws -> [String: JSONValue] {
+        var settings: [String: JSONValue] = [:]
+        for (name, value) in try node.mapping().members {
+            _ = try value.mapping()
+            settings[name] = try value.json()
+        }
+        return settings
     }
 
     /// `spendCeiling: {limit: 5usd | 200000tokens | 300calls, window: 24h}` (window default 24h).

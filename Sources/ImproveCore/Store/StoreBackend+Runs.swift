@@ -64,11 +64,11 @@ extension StoreBackend {
     /// Records how one process's attempt at a run ended, as a `session` event: paid and
     /// replayed calls, exit status and stop reason are facts of a process, not of the run.
     public func recordSession(runID: String, _ payload: JSONValue) async throws {
-        try await appendEvent(runID: runID, kind: "session", payload: payload)
+        try await appendEvent(runID: runID, kind: RunEventKind.session.rawValue, payload: payload)
     }
 
     public func sessions(runID: String) async throws -> [JSONValue] {
-        try await fetchEventPayloads(runID: runID, kind: "session")
+        try await fetchEventPayloads(runID: runID, kind: RunEventKind.session.rawValue)
     }
 
     public func summary(runID: String, lastEvents: Int) async throws -> RunSummary {

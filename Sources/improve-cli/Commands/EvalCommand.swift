@@ -88,7 +88,7 @@ struct EvalCommand: AsyncParsableCommand {
             let dedupe = "eval:\(bundle.profile.contentHash):\(try bundle.suite.contentHash()):\(split):\(limit ?? 0):\(trials ?? 0)"
             let spec = RunSpec(
                 dedupeKey: dedupe, seed: bundle.suite.split.seed, profileName: bundle.profile.name, profileHash: bundle.profile.contentHash,
-                surface: "eval", generator: "none", config: ["split": .string(split)], policy: try JSONValue(encoding: bundle.policy))
+                surface: "eval", generator: "none", config: try RunConfiguration(split: split).json(), policy: try JSONValue(encoding: bundle.policy))
             let worker = "eval-\(ProcessInfo.processInfo.processIdentifier)"
             let (record, _) = try await opened.openRun(spec, workerID: worker)
             session.journal = try await opened.journal(runID: record.id, workerID: worker)

@@ -152,15 +152,12 @@ struct ResumeCommand: AsyncParsableCommand {
             }
             throw ExitCode(status)
         }
-        let config = record.spec.config
-        guard let directory = config["profileDirectory"]?.stringValue,
-            let surface = config["surface"]?.stringValue.flatMap(SurfaceKind.init(rawValue:))
-        else {
+        guard let config = RunConfiguration(stored: record.spec.config), let directory = config.profileDirectory, let surface = config.surface else {
             Terminal.error("run \(runID) has no stored profile directory or surface; it was not started by `improve-cli run`")
             throw ExitCode(ExitStatus.error.rawValue)
         }
-        var options = ImproveOptions(surface: surface, generator: record.spec.generator, seed: record.spec.seed, dedupeKey: record.spec.dedupeKey, inPlace: config["inPlace"]?.boolValue ?? false)
-        options.budget = try? config["budget"]?.decode(as: Budget.self)
+        var options = ImproveOptions(surface: surface, generator: record.spec.generator, seed: record.spec.seed, dedupeKey: record.spec.dedupeKey, inPlace: config.inPlace ?? false)
+        options.budget = config.budget
         let status = await RunExecution(
             profileDirectory: directory, options: options, execution: execution, operation: operation, expectedProfileHash: record.spec.profileHash
         ).perform()

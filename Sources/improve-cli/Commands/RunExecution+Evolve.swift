@@ -20,15 +20,13 @@ struct EvolutionRequest {
 extension RunExecution {
     /// The execution that finishes a stored evolve run with the settings it started with.
     static func resumingEvolution(_ record: RunRecord, execution: ExecutionOptions, operation: OperationOptions) throws -> RunExecution {
-        let config = record.spec.config
-        guard let directory = config["profileDirectory"]?.stringValue,
-            let surface = config["surface"]?.stringValue.flatMap(SurfaceKind.init(rawValue:)),
-            let settings = try? config["evolution"]?.decode(as: EvolutionSettings.self)
+        guard let config = RunConfiguration(stored: record.spec.config), let directory = config.profileDirectory, let surface = config.surface,
+            let settings = config.evolution
         else {
             throw PreflightError(problem: "run \(record.id) has no stored profile directory, surface or evolution settings; it was not started by `improve-cli evolve`")
         }
-        var run = ImproveOptions(surface: surface, seed: record.spec.seed, dedupeKey: record.spec.dedupeKey, inPlace: config["inPlace"]?.boolValue ?? false)
-        run.budget = try? config["budget"]?.decode(as: Budget.self)
+        var run = ImproveOptions(surface: surface, seed: record.spec.seed, dedupeKey: record.spec.dedupeKey, inPlace: config.inPlace ?? false)
+        run.budget = config.budget
         let options = EvolveOptions(
             run: run, population: settings.population, generations: settings.generations, elites: settings.elites, holdoutSize: settings.holdoutSize)
         return RunExecution(

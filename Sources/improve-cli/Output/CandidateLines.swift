@@ -27,14 +27,14 @@ enum CandidateLines {
     private static func fates(_ events: [RunSummary.Event]) -> [String: String] {
         var fates: [String: String] = [:]
         for event in events {
-            switch event.kind {
-            case "baseline":
+            switch RunEventKind(rawValue: event.kind) {
+            case .baseline:
                 if let id = event.payload["candidate"]?.stringValue { fates[id] = "seed" }
-            case "proposal":
+            case .proposal:
                 if let id = event.payload["child"]?.stringValue, fates[id] != "kept" {
                     fates[id] = event.payload["accepted"]?.boolValue == true ? "kept" : "dropped"
                 }
-            case "lineage":
+            case .lineage:
                 guard let id = event.payload["candidateID"]?.stringValue, let status = event.payload["status"]?.stringValue else { continue }
                 fates[id] = ["seed": "seed", "improved": "kept (improved)", "notBetter": "dropped (not better)"][status] ?? status
             default:

@@ -27,19 +27,19 @@ enum RunText {
 
     /// One event on one line.
     static func event(kind: String, payload: JSONValue) -> String {
-        switch kind {
-        case "baseline":
+        switch RunEventKind(rawValue: kind) {
+        case .baseline:
             return "baseline \(short(payload["candidate"])) scored \(payload["mean"]?.doubleValue.map(number) ?? "?") on search"
-        case "proposal":
+        case .proposal:
             let iteration = payload["iteration"]?.doubleValue.map { String(Int($0)) } ?? "?"
             let generator = payload["generator"]?.stringValue.flatMap { $0.isEmpty ? nil : " by \($0)" } ?? ""
             let kept = payload["accepted"]?.boolValue == true ? "kept" : payload["child"]?.stringValue == nil ? "nothing proposed" : "dropped"
             let calls = payload["metricCalls"]?.doubleValue.map { Int($0) == 1 ? " (1 metric call)" : " (\(Int($0)) metric calls)" } ?? ""
             return "proposal #\(iteration)\(generator) on \(payload["component"]?.stringValue ?? "?"): \(kept), \(preview(payload["reason"]?.stringValue ?? ""))\(calls)"
-        case "search-stopped":
+        case .searchStopped:
             let calls = payload["spend"]?["metricCalls"]?.doubleValue.map { " after \(Int($0)) metric calls" } ?? ""
             return "search stopped\(calls): \(payload["reason"]?.stringValue ?? "?")"
-        case "gate":
+        case .gate:
             guard let verdict = try? payload.decode(as: GateVerdict.self) else { return "gate " + fields(payload).joined(separator: ", ") }
             var line = "gate \(verdict.decision.rawValue.uppercased())"
             if let stats = verdict.winner?.statistics {

@@ -1,0 +1,24 @@
+/// The kinds of progress event a run appends to the store's `events` table.
+///
+/// The raw values are the strings stored in `events.kind`, unchanged, so existing stores,
+/// `improve-cli show` and reports read old and new runs alike.
+public enum RunEventKind: String, Codable, Sendable, CaseIterable {
+    /// The seed candidate was scored on the search split.
+    case baseline
+    /// A generator proposed a child (kept or dropped).
+    case proposal
+    /// The search loop stopped (budget, failures, no more proposals).
+    case searchStopped = "search-stopped"
+    /// The promotion gate's verdict.
+    case gate
+    /// Strategy evolution finished authoring.
+    case authoringFinished = "authoring-finished"
+    /// Strategy evolution drew its holdout slice.
+    case holdoutDrawn = "holdout-drawn"
+    /// One evolve attempt's lineage entry.
+    case lineage
+    /// One evolve generation's statistics.
+    case generation
+    /// A CLI session (spend-ceiling accounting) began.
+    case session
+}
