@@ -37,7 +37,10 @@ public enum GeneratorCatalog {
         case ("reflective", .prompt), ("reflective", .strategy):
             return ReflectiveGenerator(model: reflectionModel)
         case ("operators", .prompt):
-            return CompositeGenerator([(FormatConstraintOperator(), 2), (CompletionTemplateOperator(), 2), (PruneOperator(), 1)])
+            return CompositeGenerator([
+                (FormatConstraintOperator(), 2), (CompletionTemplateOperator(), 2), (QuestionTemplateOperator(), 2),
+                (StackedOperators(), 2), (PruneOperator(), 1),
+            ])
         case ("demonstrations", .prompt):
             return DemonstrationGenerator()
         case ("skill-optimizer", .skills):
