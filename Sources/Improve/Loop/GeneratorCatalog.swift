@@ -37,9 +37,10 @@ public enum GeneratorCatalog {
         case ("reflective", .prompt), ("reflective", .strategy):
             return ReflectiveGenerator(model: reflectionModel)
         case ("operators", .prompt):
+            // The stack most often: from a seed that names no label, each single edit ties at 0.
             return CompositeGenerator([
-                (FormatConstraintOperator(), 2), (CompletionTemplateOperator(), 2), (QuestionTemplateOperator(), 2),
-                (StackedOperators(), 2), (PruneOperator(), 1),
+                (StackedOperators(), 4), (FormatConstraintOperator(), 2), (CompletionTemplateOperator(), 2),
+                (QuestionTemplateOperator(), 2), (PruneOperator(), 1),
             ])
         case ("demonstrations", .prompt):
             return DemonstrationGenerator()
