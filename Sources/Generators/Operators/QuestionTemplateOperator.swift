@@ -13,8 +13,8 @@ import ImproveCore
 ///
 /// The label order matters to such a model (it leans to the first label named): the same
 /// sentiment question with "negative or positive" scored 0.406, and the news question in
-/// alphabetical order 0.062. So the labels are named most frequent first, as counted on the
-/// feedback items the generator sees, then in alphabetical order as the alternative.
+/// alphabetical order 0.062. So several orders are proposed, most frequent label first (as
+/// counted on the feedback items the generator sees) before the others.
 public struct QuestionTemplateOperator: CandidateGenerator {
     public let name = "question-template"
     public static let component = "userTemplate"
@@ -39,14 +39,18 @@ public struct QuestionTemplateOperator: CandidateGenerator {
         return unique
     }
 
-    /// The label orders tried: most frequent first (ties alphabetical), then alphabetical.
+    /// The label orders tried: most frequent first (ties alphabetical), then that order
+    /// reversed, then alphabetical. Which label should come first depends on the model's
+    /// lean and on the data, so the search measures the orders rather than guessing one.
     static func labelOrders(_ search: SearchSet, labels: LabelSet) -> [[String]] {
         let counts = Dictionary(grouping: search.items.compactMap(\.expected), by: { $0 }).mapValues(\.count)
         let byFrequency = labels.labels.sorted { a, b in
             let (ca, cb) = (counts[a, default: 0], counts[b, default: 0])
             return ca != cb ? ca > cb : a < b
         }
-        return byFrequency == labels.labels ? [byFrequency] : [byFrequency, labels.labels]
+        var orders: [[String]] = []
+        for order in [byFrequency, byFrequency.reversed(), labels.labels] where !orders.contains(order) { orders.append(order) }
+        return orders
     }
 
     public func propose(_ context: ProposalContext, model: any ModelClient, rng: inout SeededRandom) async throws -> Proposal {
