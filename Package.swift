@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way: ImproveCore <- (Evals, Generators) <- Improve <- improve-cli.
+// Dependencies point one way: ImproveCore <- (Evals, Generators) <- Improve <- improve-cli;
+// store backends (ImproveSQLite) depend on ImproveCore only, and only executables and tests pick one.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -28,11 +29,16 @@ let package = Package(
         .target(
             name: "ImproveCore",
             dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        // The SQLite store backend: the only target that links GRDB.
+        .target(
+            name: "ImproveSQLite",
+            dependencies: ["ImproveCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(name: "Evals", dependencies: ["ImproveCore"], swiftSettings: strict),
@@ -41,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "improve-cli",
             dependencies: [
-                "Improve",
+                "Improve", "ImproveCore", "ImproveSQLite", "Evals", "Generators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -56,25 +62,28 @@ let package = Package(
         ),
         .executableTarget(
             name: "improve-bench",
-            dependencies: ["Improve", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/improve-bench",
             swiftSettings: strict
         ),
         // A child process for the store's SIGKILL chaos test.
         .executableTarget(
             name: "improve-chaos-worker",
-            dependencies: ["ImproveCore", "ImproveTestSupport"],
+            dependencies: ["ImproveCore", "ImproveSQLite", "ImproveTestSupport"],
             path: "Tests/ChaosWorker",
             swiftSettings: strict
         ),
         .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveTestSupport"]),
         .testTarget(
+            name: "ImproveSQLiteTests",
+            dependencies: ["ImproveSQLite", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
             name: "EvalsTests",
-            dependencies: ["Evals", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveTestSupport"]),
-        .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveTestSupport"]),
-        .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveTestSupport"]),
+            dependencies: ["Evals", "ImproveSQLite", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveSQLite", "ImproveTestSupport"]),
+        .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport"]),
+        .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveSQLite", "ImproveTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,6 +16,7 @@
 import Foundation
 import GRDB
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 
 func seconds(_ duration: Duration) -> Double {
@@ -66,12 +67,12 @@ func storeBenchmark(steps: Int, modelCalls: Int) async throws {
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("bench.sqlite").path
     let store = try SQLiteRunStore(path: path)
-    let runID = try store.openRun(spec("bench"), workerID: "bench").run.id
+    let runID = try await store.openRun(spec("bench"), workerID: "bench").run.id
     let clock = ContinuousClock()
     let charge = LedgerCharge(model: "local/bench", inputTokens: 40, outputTokens: 2, cost: 0)
 
     // 1. claim + complete.
-    let journal = try store.journal(runID: runID, workerID: "bench")
+    let journal = try await store.journal(runID: runID, workerID: "bench")
     var started = clock.now
     for index in 0..<steps {
         _ = try await journal.step(.modelCall, name: nil, signature: ["i": .number(Double(index))], as: String.self) {
@@ -84,12 +85,12 @@ func storeBenchmark(steps: Int, modelCalls: Int) async throws {
     // 1b. the floor: the same two transactions per step straight through GRDB, no journal.
     // A file of its own, so the disk figure below counts journal steps only.
     let floorPath = directory.appendingPathComponent("floor.sqlite").path
-    let floorRun = try SQLiteRunStore(path: floorPath).openRun(spec("bench-floor"), workerID: "bench").run.id
+    let floorRun = try await SQLiteRunStore(path: floorPath).openRun(spec("bench-floor"), workerID: "bench").run.id
     let floorSeconds = try bareTransactionPairs(path: floorPath, runID: floorRun, steps: steps, clock: clock)
     print(String(format: "sqlite floor: %d bare claim+complete transaction pairs in %.2f s = %.0f pairs/s; the journal costs %.2fx the floor", steps, floorSeconds, Double(steps) / floorSeconds, writeSeconds / floorSeconds))
 
     // 2. replay by a new journal, as a resumed run does.
-    let resumed = try store.journal(runID: runID, workerID: "bench-resumed")
+    let resumed = try await store.journal(runID: runID, workerID: "bench-resumed")
     started = clock.now
     for index in 0..<steps {
         let value = try await resumed.step(.modelCall, name: nil, signature: ["i": .number(Double(index))], as: String.self) {
@@ -116,8 +117,8 @@ func storeBenchmark(steps: Int, modelCalls: Int) async throws {
     started = clock.now
     for index in 0..<modelCalls { _ = try await raw.complete(request(index, "raw")) }
     let rawSeconds = seconds(clock.now - started)
-    let shareRun = try store.openRun(spec("bench-share"), workerID: "bench").run.id
-    let journaled = JournaledModelClient(raw, journal: try store.journal(runID: shareRun, workerID: "bench"))
+    let shareRun = try await store.openRun(spec("bench-share"), workerID: "bench").run.id
+    let journaled = JournaledModelClient(raw, journal: try await store.journal(runID: shareRun, workerID: "bench"))
     started = clock.now
     for index in 0..<modelCalls { _ = try await journaled.complete(request(index, "journaled")) }
     let journaledSeconds = seconds(clock.now - started)

@@ -26,12 +26,12 @@ public enum ChaosJob {
     }
 
     /// Runs (or resumes) the job and returns the SHA-256 over all answers.
-    public static func run(store: SQLiteRunStore, client: any ModelClient, runKey: String, steps: Int) async throws -> String {
+    public static func run(store: any RunStore, client: any ModelClient, runKey: String, steps: Int) async throws -> String {
         let spec = RunSpec(
             dedupeKey: runKey, seed: 7, profileName: "chaos", profileHash: "none", surface: "prompt",
             generator: "chaos", config: ["steps": .number(Double(steps))], policy: [:])
-        let (run, _) = try store.openRun(spec, workerID: workerID)
-        let journaled = JournaledModelClient(client, journal: try store.journal(runID: run.id, workerID: workerID))
+        let (run, _) = try await store.openRun(spec, workerID: workerID)
+        let journaled = JournaledModelClient(client, journal: try await store.journal(runID: run.id, workerID: workerID))
         var answers: [String] = []
         var previous = "start"
         for batchStart in stride(from: 0, to: steps, by: batchSize) {
@@ -51,7 +51,7 @@ public enum ChaosJob {
             previous = String(ContentHash.sha256(batch.joined(separator: "|")).prefix(8))
         }
         let result = ContentHash.sha256(answers.joined(separator: "\n"))
-        try store.finishRun(id: run.id, state: .completed, result: .string(result), failure: nil)
+        try await store.finishRun(id: run.id, state: .completed, result: .string(result), failure: nil)
         return result
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 import Testing
 
@@ -24,8 +25,8 @@ import Testing
         let killed = await victim.wait()
         killSwitch.disarm()
         try #require(killed.signalled, "the run ended before the kill: \(killed.stderr)")
-        let runID = try #require(try SQLiteRunStore(path: store.path, mode: .readOnly).listRuns(limit: 1).first?.id)
-        let before = try Self.events(store, runID)
+        let runID = try #require(try await SQLiteRunStore(path: store.path, mode: .readOnly).listRuns(limit: 1).first?.id)
+        let before = try await Self.events(store, runID)
         try #require(before.contains { $0.kind == "proposal" }, "the kill came before any proposal: \(before.map(\.kind))")
 
         let resumed = try await CLIProcess.run(arguments, in: work, environment: env)
@@ -34,7 +35,7 @@ import Testing
         let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(resumed.stdout.utf8))
         #expect(outcome["runID"]?.stringValue == runID)
 
-        let after = try Self.events(store, runID).filter { $0.kind != "session" }
+        let after = try await Self.events(store, runID).filter { $0.kind != "session" }
         let counts = Dictionary(grouping: after, by: \.kind).mapValues(\.count)
         print("resumed events: \(before.count) before the kill, \(after.count) after the resume: \(counts)")
         #expect(counts["baseline"] == 1)
@@ -47,7 +48,7 @@ import Testing
         #expect(Array(after.prefix(before.count)).map(\.payload) == before.map(\.payload))
     }
 
-    static func events(_ store: URL, _ runID: String) throws -> [RunSummary.Event] {
-        try SQLiteRunStore(path: store.path, mode: .readOnly).summary(runID: runID, lastEvents: Int(Int32.max)).lastEvents
+    static func events(_ store: URL, _ runID: String) async throws -> [RunSummary.Event] {
+        try await SQLiteRunStore(path: store.path, mode: .readOnly).summary(runID: runID, lastEvents: Int(Int32.max)).lastEvents
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 import Testing
 
@@ -11,22 +12,22 @@ import Testing
         let store = try SQLiteRunStore(path: work.appendingPathComponent("store.sqlite").path)
         let spec = RunSpec(
             dedupeKey: "show", seed: 1, profileName: "sentiment", profileHash: "abc", surface: "prompt", generator: "reflective", config: [:], policy: [:])
-        let run = try store.openRun(spec, workerID: "w").run
+        let run = try await store.openRun(spec, workerID: "w").run
         let seed = Candidate(components: ["systemPrompt": "Classify."], generator: "seed")
         let kept = Candidate(
             components: ["systemPrompt": "Classify the sentiment as positive or negative."], parents: [seed.id], generator: "reflective",
             rationale: "The prompt never named the labels,\nso answers drifted.")
         let dropped = Candidate(components: ["systemPrompt": "Answer."], parents: [seed.id], generator: "random-edit", rationale: "shorter")
         for (candidate, scores) in [(seed, [1.0, 0.0]), (kept, [1.0, 1.0]), (dropped, [0.0, 0.0])] {
-            try store.recordCandidate(runID: run.id, candidate)
-            try store.recordEvaluations(runID: run.id, scores.enumerated().map {
+            try await store.recordCandidate(runID: run.id, candidate)
+            try await store.recordEvaluations(runID: run.id, scores.enumerated().map {
                 EvaluationRecord(candidateID: candidate.id, itemID: "item-\($0.offset)", split: .search, score: $0.element, passed: $0.element > 0, feedback: "")
             })
         }
-        try store.recordEvent(runID: run.id, key: "b", kind: "baseline", payload: ["candidate": .string(seed.id), "mean": 0.5])
-        try store.recordEvent(runID: run.id, key: "p1", kind: "proposal", payload: ["iteration": 1, "child": .string(kept.id), "accepted": true])
-        try store.recordEvent(runID: run.id, key: "p2", kind: "proposal", payload: ["iteration": 2, "child": .string(dropped.id), "accepted": false])
-        try store.finishRun(id: run.id, state: .completed, result: ["verdict": "ship", "winnerID": .string(kept.id)], failure: nil)
+        try await store.recordEvent(runID: run.id, key: "b", kind: "baseline", payload: ["candidate": .string(seed.id), "mean": 0.5])
+        try await store.recordEvent(runID: run.id, key: "p1", kind: "proposal", payload: ["iteration": 1, "child": .string(kept.id), "accepted": true])
+        try await store.recordEvent(runID: run.id, key: "p2", kind: "proposal", payload: ["iteration": 2, "child": .string(dropped.id), "accepted": false])
+        try await store.finishRun(id: run.id, state: .completed, result: ["verdict": "ship", "winnerID": .string(kept.id)], failure: nil)
 
         let shown = try await CLIProcess.run(["show", run.id, "--store", "store.sqlite", "--events", "0"], in: work)
         #expect(shown.status == 0, "\(shown.stderr)")

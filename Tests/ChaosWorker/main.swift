@@ -7,6 +7,7 @@
 // arguments, it must replay what completed, pay only for what did not, and print the same result.
 import Foundation
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 
 func fail(_ message: String) -> Never {

@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 import Testing
 @testable import Evals
@@ -46,11 +47,11 @@ import Testing
         let directory = try Fixtures.temporaryDirectory("evals-judge")
         let store = try SQLiteRunStore(path: directory.appendingPathComponent("store.sqlite").path)
         let spec = RunSpec(dedupeKey: "judge-test", seed: 1, profileName: "t", profileHash: "h", surface: "eval", generator: "none", config: .null, policy: .null)
-        let run = try store.openRun(spec, workerID: "w").run
+        let run = try await store.openRun(spec, workerID: "w").run
         let judge = ScriptedModelClient { _ in "SCORE: 6" }
         for _ in 0..<2 {
             // A fresh journal per pass, as a rerun of the process would have.
-            let environment = ScorerEnvironment(judge: judge, judgeModel: taskModel, journal: try store.journal(runID: run.id, workerID: "w"))
+            let environment = await ScorerEnvironment(judge: judge, judgeModel: taskModel, journal: try store.journal(runID: run.id, workerID: "w"))
             let result = try await JudgeScorer(rubric: "r", environment: environment).score(output: "x", item: item("a"))
             #expect(result.score == 0.6)
         }

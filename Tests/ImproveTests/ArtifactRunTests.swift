@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveSQLite
 import Generators
 import ImproveTestSupport
 import Testing

@@ -2,6 +2,7 @@ import Evals
 import Foundation
 import Improve
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 import Testing
 

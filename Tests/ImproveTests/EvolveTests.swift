@@ -3,6 +3,7 @@ import Foundation
 import Generators
 import Improve
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 import Testing
 
@@ -53,7 +54,7 @@ import Testing
         #expect(try String(contentsOfFile: outcome.report, encoding: .utf8).contains("## Evolution"))
 
         // The store holds the lineage too: one event per attempt, one per generation.
-        let summary = try store.summary(runID: outcome.runID, lastEvents: 500)
+        let summary = try await store.summary(runID: outcome.runID, lastEvents: 500)
         #expect(summary.lastEvents.filter { $0.kind == "lineage" }.count == lineage.count)
         #expect(summary.lastEvents.filter { $0.kind == "generation" }.count == 3)
         #expect(summary.candidates >= evolution.scored)
@@ -80,7 +81,7 @@ import Testing
         let firstHoldoutRollout = try #require(calls.firstIndex { call in holdoutInputs.contains { call.messages.last?.content == $0 } })
         #expect(firstHoldoutRollout > lastAuthorCall)
         // ...and the store saw the slice drawn after authoring finished, 15 of the split's items.
-        let events = try store.summary(runID: outcome.runID, lastEvents: 500).lastEvents.sorted { $0.sequence < $1.sequence }
+        let events = try await store.summary(runID: outcome.runID, lastEvents: 500).lastEvents.sorted { $0.sequence < $1.sequence }
         let finished = try #require(events.firstIndex { $0.kind == "authoring-finished" })
         let drawn = try #require(events.firstIndex { $0.kind == "holdout-drawn" })
         #expect(finished < drawn)
@@ -100,7 +101,8 @@ import Testing
 
         #expect(summary.rows.map(\.seed) == [1, 2])
         #expect(Set(summary.rows.map(\.runID)).count == 2)
-        let records = try summary.rows.map { try #require(try store.run(id: $0.runID)) }
+        var records: [RunRecord] = []
+        for row in summary.rows { records.append(try #require(try await store.run(id: row.runID))) }
         var specs = records.map(\.spec)
         #expect(specs[0].seed == 1 && specs[1].seed == 2)
         // Apart from the seed (and the run key derived from it) the two runs are the same.
@@ -156,7 +158,7 @@ import Testing
         #expect(resumed.winnerID == referenceOutcome.winnerID)
         #expect(resumed.evolution?.generations == referenceOutcome.evolution?.generations)
         // The store holds each attempt and generation once, although the resumed run replayed them.
-        let events = try SQLiteRunStore(path: storePath).summary(runID: resumed.runID, lastEvents: 1000).lastEvents
+        let events = try await SQLiteRunStore(path: storePath).summary(runID: resumed.runID, lastEvents: 1000).lastEvents
         #expect(events.filter { $0.kind == "lineage" }.count == referenceOutcome.evolution?.attempts)
         #expect(events.filter { $0.kind == "generation" }.count == referenceOutcome.evolution?.generations.count)
     }
@@ -175,7 +177,7 @@ import Testing
         }
         #expect(model.callCount == 0)
         #expect(Fixtures.fileDigest(storeFile) == before)
-        #expect(try store.listRuns(limit: 5).isEmpty)
+        #expect(try await store.listRuns(limit: 5).isEmpty)
     }
 }
 

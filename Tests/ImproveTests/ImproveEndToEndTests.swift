@@ -2,6 +2,7 @@ import Evals
 import Foundation
 import Improve
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 import Testing
 
@@ -117,7 +118,7 @@ import Testing
         }
         #expect(model.callCount == 0)
         #expect(Fixtures.fileDigest(storeFile) == before)
-        #expect(try store.listRuns(limit: 10).isEmpty)
+        #expect(try await store.listRuns(limit: 10).isEmpty)
     }
 
     @Test func aSecondRunWithTheSameInputsJoinsTheFirstAndPaysNothing() async throws {

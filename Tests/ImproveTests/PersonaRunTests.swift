@@ -1,6 +1,7 @@
 import Evals
 import Foundation
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 import Testing
 @testable import Improve
@@ -146,11 +147,11 @@ import Testing
         let directory = try HelpDesk.directory()
         let bundle = try ProfileBundle.load(directory: directory)
         let store = try SQLiteRunStore(path: directory.appendingPathComponent("store.sqlite").path)
-        let (run, _) = try store.openRun(RunSpec(dedupeKey: "order", seed: 1, profileName: "p", profileHash: "h", surface: "prompt", generator: "g", config: [:], policy: [:]), workerID: "w")
+        let (run, _) = try await store.openRun(RunSpec(dedupeKey: "order", seed: 1, profileName: "p", profileHash: "h", surface: "prompt", generator: "g", config: [:], policy: [:]), workerID: "w")
         let served = ServedByOtherClient()
         let roles: [(String, ModelSpec)] = [("task", ModelSpec(provider: "local", id: "agent")), ("judge", ModelSpec(provider: "local", id: "judge")), ("simulator", ModelSpec(provider: "local", id: "sim")), ("reflection", ModelSpec(provider: "local", id: "reflect"))]
-        func clients(_ policy: Policy, _ raw: any ModelClient) throws -> [String: any ModelClient] {
-            let journal = try store.journal(runID: run.id, workerID: "w")
+        func clients(_ policy: Policy, _ raw: any ModelClient) async throws -> [String: any ModelClient] {
+            let journal = try await store.journal(runID: run.id, workerID: "w")
             let setup = EvaluationSetup(suite: bundle.suite, policy: policy)
             let evaluation = try setup.clients(task: roles[0].1, roles: Array(roles.prefix(3)), raw: { _ in raw }, journal: journal)
             let runClients = try RunClients(models: ModelAccess { _ in raw }, policy: policy, journal: journal, task: roles[0].1, reflection: roles[3].1, roles: [])
@@ -158,7 +159,7 @@ import Testing
         }
         var lenient = bundle.policy
         lenient.allowedModels = AllowedModels(["local/*"])
-        for (role, client) in try clients(lenient, served) {
+        for (role, client) in try await clients(lenient, served) {
             _ = try await client.complete(ChatRequest(model: roles.first { $0.0 == role }?.1 ?? roles[0].1, messages: [.user(role)]))
         }
         #expect(served.callCount == 4)
@@ -167,7 +168,7 @@ import Testing
         var strict = bundle.policy
         strict.allowedModels = AllowedModels(roles.map { $0.1.qualifiedName })
         let unused = ServedByOtherClient()
-        for (role, client) in try clients(strict, unused) {
+        for (role, client) in try await clients(strict, unused) {
             await #expect(throws: ModelError.self, "role \(role)") {
                 _ = try await client.complete(ChatRequest(model: roles.first { $0.0 == role }?.1 ?? roles[0].1, messages: [.user(role)]))
             }

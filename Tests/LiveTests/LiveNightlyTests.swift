@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 import Testing
 
@@ -24,14 +25,14 @@ struct LiveNightlyTests {
 
         let first = try await Self.nightly(profile.deletingLastPathComponent(), in: work, environment: env)
         #expect(first == 0, "\(Self.log(work))")
-        let paid = try Self.paidCalls(in: work)
+        let paid = try await Self.paidCalls(in: work)
         #expect(paid > 0)
 
         let second = try await Self.nightly(profile.deletingLastPathComponent(), in: work, environment: env)
         #expect(second == 0, "\(Self.log(work))")
         let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: work.appendingPathComponent("nightly/sentiment.json")))
         #expect(outcome["joinedExistingRun"] == true)
-        #expect(try Self.paidCalls(in: work) == paid, "the second firing paid for nothing")
+        #expect(try await Self.paidCalls(in: work) == paid, "the second firing paid for nothing")
         print("live nightly: \(paid) paid calls on the first firing, 0 on the second")
     }
 
@@ -51,9 +52,9 @@ struct LiveNightlyTests {
     }
 
     /// Ledger rows of every run in the store (`improve-cli runs --since`).
-    static func paidCalls(in work: URL) throws -> Int {
+    static func paidCalls(in work: URL) async throws -> Int {
         let store = try SQLiteRunStore(path: work.appendingPathComponent("store.sqlite").path, mode: .readOnly)
-        return try store.ledgerTotals(since: .distantPast).calls
+        return try await store.ledgerTotals(since: .distantPast).calls
     }
 
     static func log(_ work: URL) -> String {

@@ -3,6 +3,7 @@ import Evals
 import Generators
 import Improve
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 import Testing
 
@@ -22,8 +23,8 @@ struct LivePromptEvolutionTests {
         let spec = RunSpec(
             dedupeKey: "live-prompt-evolution", seed: 2026, profileName: "sentiment", profileHash: inputs.profile.contentHash,
             surface: "prompt", generator: "prompt-evolution", config: [:], policy: [:])
-        let runID = try store.openRun(spec, workerID: "live").run.id
-        let journal = try store.journal(runID: runID, workerID: "live")
+        let runID = try await store.openRun(spec, workerID: "live").run.id
+        let journal = try await store.journal(runID: runID, workerID: "live")
         let evaluator = try inputs.makeEvaluator(JournaledModelClient(client, journal: journal), RoleClients([:]), journal)
         let reflection = inputs.policy.model(for: "reflection", task: inputs.profile.model)
 
@@ -49,7 +50,7 @@ struct LivePromptEvolutionTests {
         #expect(best.meanScore >= seed.meanScore)
         // Every call of the run went through the journal: evaluating the seed on the validation
         // items again, as a resumed run would (a new journal on the same run), pays nothing.
-        let resumed = try inputs.makeEvaluator(
+        let resumed = try await inputs.makeEvaluator(
             JournaledModelClient(client, journal: try store.journal(runID: runID, workerID: "live-resumed")), RoleClients([:]), journal)
         let callsBefore = client.callCount
         _ = try await resumed.evaluate(inputs.profile, on: result.split.validation)

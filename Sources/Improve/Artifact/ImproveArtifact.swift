@@ -45,12 +45,12 @@ struct ArtifactRun {
         let seed = options.seed ?? inputs.policy.search.seed
         let spec = try runSpec(seed: seed)
         let (run, joined): (RunRecord, Bool)
-        switch try RunLifecycle.open(spec, store: store, workerID: options.workerID, progress: progress) {
+        switch try await RunLifecycle.open(spec, store: store, workerID: options.workerID, progress: progress) {
         case .finished(let outcome): return outcome
         case .active(let record, let wasJoined): (run, joined) = (record, wasJoined)
         }
         progress?(.startedArtifact(runID: run.id, file: inputs.spec.file, attempts: inputs.spec.maxAttempts))
-        let journal = try store.journal(runID: run.id, workerID: options.workerID)
+        let journal = try await store.journal(runID: run.id, workerID: options.workerID)
         let counting = UsageCountingModelClient(
             GuardedModelClient(
                 JournaledModelClient(try models.makeClient(inputs.profile.model), journal: journal), allowed: inputs.policy.allowedModels, role: "task"))
@@ -64,10 +64,10 @@ struct ArtifactRun {
                 seed: seed, onAttempt: { attempt in progress?(.artifactAttempt(attempt, of: total)) })
             let result = try await runner.run(original: inputs.original, client: counting)
             let outcome = try write(result, runID: run.id, joined: joined, directory: directory, client: counting)
-            try store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
+            try await store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
             return outcome
         } catch {
-            throw RunLifecycle.ended(runID: run.id, store: store, by: error)
+            throw await RunLifecycle.ended(runID: run.id, store: store, by: error)
         }
     }
 

@@ -17,13 +17,13 @@ struct EvolveRun {
         for warning in plan.warnings { runProgress(.warning(warning)) }
 
         let (run, joined): (RunRecord, Bool)
-        switch try RunLifecycle.open(try runSpec(plan), store: store, workerID: options.run.workerID, progress: runProgress) {
+        switch try await RunLifecycle.open(try runSpec(plan), store: store, workerID: options.run.workerID, progress: runProgress) {
         case .finished(let outcome): return outcome
         case .active(let record, let wasJoined): (run, joined) = (record, wasJoined)
         }
         let sliceSize = plan.settings.holdoutSize ?? inputs.holdout.count
         runProgress(.started(runID: run.id, searchItems: inputs.search.count, holdoutItems: sliceSize))
-        let journal = try store.journal(runID: run.id, workerID: options.run.workerID)
+        let journal = try await store.journal(runID: run.id, workerID: options.run.workerID)
         // The author is a role of its own: guarded and journaled like every other client.
         let clients = try RunClients(
             models: models, policy: inputs.policy, journal: journal, task: inputs.profile.model, reflection: plan.authorModel,
@@ -39,13 +39,13 @@ struct EvolveRun {
                 base: inputs.profile, surface: plan.surface, search: SearchSet(items: inputs.search), evaluator: evaluator,
                 author: ModelStrategyAuthor(model: plan.authorModel), authorClient: clients.roles["author"] ?? clients.reflection,
                 settings: plan.settings, seed: plan.seed, budget: plan.budget, maxComponentLength: inputs.policy.search.maxComponentLength,
-                checkpoint: { [progress] event in try Self.record(event, recorder: recorder, progress: progress) })
+                checkpoint: { [progress] event in try await Self.record(event, recorder: recorder, progress: progress) })
             let result = try await engine.run()
-            try recorder.event("authoring-finished", ["authorCalls": .number(Double(result.authorCalls)), "attempts": .number(Double(result.lineage.count))])
+            try await recorder.event("authoring-finished", ["authorCalls": .number(Double(result.authorCalls)), "attempts": .number(Double(result.lineage.count))])
 
             // Only now, with every author call made, is the holdout slice drawn.
             let slice = HoldoutSlice.draw(from: inputs.holdout, size: plan.settings.holdoutSize, seed: plan.seed)
-            try recorder.event("holdout-drawn", ["items": .array(slice.map { .string($0.id) })])
+            try await recorder.event("holdout-drawn", ["items": .array(slice.map { .string($0.id) })])
             var gated = inputs
             gated.holdout = slice
             if let versions = options.versionDirectory { gated.profileFile = versions.appendingPathComponent(inputs.profileFile.lastPathComponent) }
@@ -66,23 +66,23 @@ struct EvolveRun {
             let section = EvolutionReportSection.markdown(result, settings: plan.settings, holdoutItems: slice.count)
             try AtomicFile.write(try Data(contentsOf: report) + Data(section.utf8), to: report)
             outcome.evolution = summary(result, settings: plan.settings, slice: slice, tables: tables)
-            try store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
+            try await store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
             return outcome
         } catch {
-            throw RunLifecycle.ended(runID: run.id, store: store, by: error)
+            throw await RunLifecycle.ended(runID: run.id, store: store, by: error)
         }
     }
 
     /// Mirrors an engine event into the store (candidates, evaluations, `lineage` and
     /// `generation` events, each once even across resumptions) and onto the progress callback.
-    private static func record(_ event: EvolutionEvent, recorder: RunRecorder, progress: (@Sendable (EvolveProgress) -> Void)?) throws {
+    private static func record(_ event: EvolutionEvent, recorder: RunRecorder, progress: (@Sendable (EvolveProgress) -> Void)?) async throws {
         switch event {
         case .attempt(let entry, let scored):
-            if let scored { try recorder.recordScored(scored, split: .search) }
-            try recorder.event("lineage", try JSONValue(encoding: entry))
+            if let scored { try await recorder.recordScored(scored, split: .search) }
+            try await recorder.event("lineage", try JSONValue(encoding: entry))
             progress?(.attempt(entry))
         case .generation(let stats):
-            try recorder.event("generation", try JSONValue(encoding: stats))
+            try await recorder.event("generation", try JSONValue(encoding: stats))
             progress?(.generation(stats))
         }
     }

@@ -38,12 +38,12 @@ struct HoldoutPhase {
         let total = (1 + finalists.count) * inputs.holdout.count
         progress?(.holdout(done: 0, total: total))
         let baselineHoldout = try await evaluator.evaluate(inputs.profile, on: inputs.holdout)
-        try recorder.recordResults(candidateID: baseline.id, results: baselineHoldout, split: .holdout)
+        try await recorder.recordResults(candidateID: baseline.id, results: baselineHoldout, split: .holdout)
         var scored: [FinalistResult] = []
         for (index, finalist) in finalists.enumerated() {
             let profile = try surface.apply(finalist.candidate.components, to: inputs.profile)
             let results = try await evaluator.evaluate(profile, on: inputs.holdout)
-            try recorder.recordResults(candidateID: finalist.id, results: results, split: .holdout)
+            try await recorder.recordResults(candidateID: finalist.id, results: results, split: .holdout)
             scored.append(FinalistResult(candidate: finalist, holdout: results, searchLift: finalist.meanScore - baseline.meanScore))
             progress?(.holdout(done: (index + 2) * inputs.holdout.count, total: total))
         }
@@ -56,7 +56,7 @@ struct HoldoutPhase {
             baseline: pairedBaseline, baselineComponents: baseline.candidate.components,
             finalists: pairedFinalists.map { GateFinalist(id: $0.candidate.id, components: $0.candidate.candidate.components, holdout: $0.holdout, searchLift: $0.searchLift) },
             settings: gate, excluded: excluded)
-        try recorder.event("gate", try JSONValue(encoding: decision))
+        try await recorder.event("gate", try JSONValue(encoding: decision))
         return HoldoutOutcome(baseline: baseline, baselineHoldout: pairedBaseline, finalists: pairedFinalists, decision: decision, excluded: excluded, allResults: allResults)
     }
 }

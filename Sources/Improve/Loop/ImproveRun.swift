@@ -23,12 +23,12 @@ struct ImproveRun {
         // 2. Open or join the run.
         let spec = try runSpec(generatorName: generatorName, budget: budget, seed: settings.seed)
         let (run, joined): (RunRecord, Bool)
-        switch try RunLifecycle.open(spec, store: store, workerID: options.workerID, progress: progress) {
+        switch try await RunLifecycle.open(spec, store: store, workerID: options.workerID, progress: progress) {
         case .finished(let outcome): return outcome
         case .active(let record, let wasJoined): (run, joined) = (record, wasJoined)
         }
         progress?(.started(runID: run.id, searchItems: inputs.search.count, holdoutItems: inputs.holdout.count))
-        let journal = try store.journal(runID: run.id, workerID: options.workerID)
+        let journal = try await store.journal(runID: run.id, workerID: options.workerID)
         let clients = try RunClients(models: models, policy: policy, journal: journal, task: taskModel, reflection: reflectionModel, roles: inputs.evaluationRoles)
         let evaluator = try inputs.makeEvaluator(clients.task, clients.roles, journal)
         let recorder = RunRecorder(store: store, runID: run.id)
@@ -39,7 +39,7 @@ struct ImproveRun {
                 base: inputs.profile, surface: surface, search: SearchSet(items: inputs.search), evaluator: evaluator,
                 generator: generator, reflectionModel: clients.reflection, budget: budget, settings: settings,
                 progress: { [progress] note in progress?(.search(note, budget: budget)) },
-                checkpoint: { event in try recorder.record(event) })
+                checkpoint: { event in try await recorder.record(event) })
             let clock = ContinuousClock()
             let searchStart = clock.now
             let searchResult = try await engine.run()
@@ -57,10 +57,10 @@ struct ImproveRun {
                 isStubOrReplay: models.isStubOrReplay, seed: settings.seed, budget: budget, timings: timings
             ).write(search: searchResult, holdout: phase, surface: surface)
             outcome.budgetFloor = plan.budgetFloor
-            try store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
+            try await store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
             return outcome
         } catch {
-            throw RunLifecycle.ended(runID: run.id, store: store, by: error)
+            throw await RunLifecycle.ended(runID: run.id, store: store, by: error)
         }
     }
 

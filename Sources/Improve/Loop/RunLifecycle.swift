@@ -10,8 +10,8 @@ enum RunLifecycle {
         case active(RunRecord, joined: Bool)
     }
 
-    static func open(_ spec: RunSpec, store: any RunStore, workerID: String, progress: (@Sendable (ImproveProgress) -> Void)?) throws -> Opened {
-        let (run, joined) = try store.openRun(spec, workerID: workerID)
+    static func open(_ spec: RunSpec, store: any RunStore, workerID: String, progress: (@Sendable (ImproveProgress) -> Void)?) async throws -> Opened {
+        let (run, joined) = try await store.openRun(spec, workerID: workerID)
         guard joined, run.state == .completed, let stored = run.result else { return .active(run, joined: joined) }
         progress?(.joined(runID: run.id))
         var outcome = try stored.decode(as: ImproveOutcome.self)
@@ -21,7 +21,7 @@ enum RunLifecycle {
 
     /// Marks the run interrupted (resumable) or failed, with a redacted reason, and returns the
     /// error to throw: a cancellation becomes ``StoreError/cancelled(runID:)``.
-    static func ended(runID: String, store: any RunStore, by error: any Error) -> any Error {
+    static func ended(runID: String, store: any RunStore, by error: any Error) async -> any Error {
         let cancelled: Bool
         switch error {
         case is CancellationError: cancelled = true
@@ -29,10 +29,10 @@ enum RunLifecycle {
         default: cancelled = false
         }
         if cancelled {
-            try? store.finishRun(id: runID, state: .interrupted, result: nil, failure: "interrupted; resumable")
+            try? await store.finishRun(id: runID, state: .interrupted, result: nil, failure: "interrupted; resumable")
             return StoreError.cancelled(runID: runID)
         }
-        try? store.finishRun(id: runID, state: .failed, result: nil, failure: Redactor.fromEnvironment().redact(String(describing: error)))
+        try? await store.finishRun(id: runID, state: .failed, result: nil, failure: Redactor.fromEnvironment().redact(String(describing: error)))
         return error
     }
 }

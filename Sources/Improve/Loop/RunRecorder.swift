@@ -18,34 +18,34 @@ struct RunRecorder: Sendable {
         self.runID = runID
     }
 
-    func record(_ event: SearchEvent) throws {
+    func record(_ event: SearchEvent) async throws {
         switch event {
         case .baseline(let seed):
-            try recordScored(seed, split: .search)
-            try self.event("baseline", ["candidate": .string(seed.id), "mean": .number(seed.meanScore)])
+            try await recordScored(seed, split: .search)
+            try await self.event("baseline", ["candidate": .string(seed.id), "mean": .number(seed.meanScore)])
         case .proposal(let proposal, let accepted):
-            if let accepted { try recordScored(accepted, split: .search) }
-            try self.event("proposal", try JSONValue(encoding: proposal))
+            if let accepted { try await recordScored(accepted, split: .search) }
+            try await self.event("proposal", try JSONValue(encoding: proposal))
         case .stopped(let reason, let spend):
-            try self.event("search-stopped", ["reason": .string(String(describing: reason)), "spend": try JSONValue(encoding: spend)])
+            try await self.event("search-stopped", ["reason": .string(String(describing: reason)), "spend": try JSONValue(encoding: spend)])
         }
     }
 
-    func recordScored(_ scored: ScoredCandidate, split: EvaluationRecord.Split) throws {
-        try store.recordCandidate(runID: runID, scored.candidate)
-        try recordResults(candidateID: scored.id, results: Array(scored.results.values), split: split)
+    func recordScored(_ scored: ScoredCandidate, split: EvaluationRecord.Split) async throws {
+        try await store.recordCandidate(runID: runID, scored.candidate)
+        try await recordResults(candidateID: scored.id, results: Array(scored.results.values), split: split)
     }
 
-    func recordResults(candidateID: String, results: [ItemResult], split: EvaluationRecord.Split) throws {
+    func recordResults(candidateID: String, results: [ItemResult], split: EvaluationRecord.Split) async throws {
         let records = results.sorted { $0.itemID < $1.itemID }.map {
             EvaluationRecord(candidateID: candidateID, itemID: $0.itemID, split: split, score: $0.score, passed: $0.passed, feedback: $0.feedback)
         }
-        try store.recordEvaluations(runID: runID, records)
+        try await store.recordEvaluations(runID: runID, records)
     }
 
     /// Records the event once: when this process or an earlier one already recorded it, nothing.
-    func event(_ kind: String, _ payload: JSONValue) throws {
-        try store.recordEvent(runID: runID, key: try keys.next(kind: kind, payload: payload), kind: kind, payload: payload)
+    func event(_ kind: String, _ payload: JSONValue) async throws {
+        try await store.recordEvent(runID: runID, key: try keys.next(kind: kind, payload: payload), kind: kind, payload: payload)
     }
 }
 

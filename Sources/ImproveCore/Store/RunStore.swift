@@ -124,35 +124,59 @@ public struct RunSummary: Codable, Sendable, Equatable {
     }
 }
 
-/// The durable store behind runs. SQLite is the embedded default; the protocol keeps callers
-/// independent of the backend so a PostgreSQL store for many workers can be added.
+/// The durable store behind runs, as every caller sees it: the improve loop, evolve, the CLI.
+///
+/// The semantics (run ids derived from the dedupe key, which runs may be joined or resumed,
+/// checkpoint naming, signature checks, leases, exactly-once completion with one ledger row per
+/// completed paid step, events stored once per key) are written once, in ImproveCore, on top of
+/// ``StoreBackend``: a storage engine conforms to ``StoreBackend`` by implementing its storage
+/// primitives and inherits every method below from that protocol's extensions. SQLite
+/// (`ImproveSQLite.SQLiteRunStore`) is the embedded default.
+///
+/// Every method is `async` so that a networked backend (PostgreSQL) can suspend instead of
+/// blocking a thread; the SQLite backend does its short transactions on the calling thread.
 public protocol RunStore: Sendable {
     /// A description of where the store lives, for messages (a file path for SQLite).
     var location: String { get }
 
     /// Opens the run for `spec.dedupeKey`, creating it if new; the Bool is true when an
     /// existing run was joined. Starts a new attempt for `workerID`.
-    func openRun(_ spec: RunSpec, workerID: String) throws -> (run: RunRecord, joined: Bool)
+    func openRun(_ spec: RunSpec, workerID: String) async throws -> (run: RunRecord, joined: Bool)
     /// Reopens a run by id for resumption (a new attempt); unknown ids are ``StoreError/unknownRun(id:store:)``.
-    func resumeRun(id: String, workerID: String) throws -> RunRecord
-    func run(id: String) throws -> RunRecord?
+    func resumeRun(id: String, workerID: String) async throws -> RunRecord
+    /// The run with this id, or nil.
+    func run(id: String) async throws -> RunRecord?
     /// All runs, newest first.
-    func listRuns(limit: Int) throws -> [RunRecord]
+    func listRuns(limit: Int) async throws -> [RunRecord]
     /// The step journal of a run for one worker.
-    func journal(runID: String, workerID: String) throws -> any StepJournal
+    func journal(runID: String, workerID: String) async throws -> any StepJournal
     /// Records a candidate once (idempotent by candidate id).
-    func recordCandidate(runID: String, _ candidate: Candidate) throws
+    func recordCandidate(runID: String, _ candidate: Candidate) async throws
     /// Records scored pairs (idempotent by run, candidate, item, split).
-    func recordEvaluations(runID: String, _ records: [EvaluationRecord]) throws
+    func recordEvaluations(runID: String, _ records: [EvaluationRecord]) async throws
     /// Appends a progress event.
-    func appendEvent(runID: String, kind: String, payload: JSONValue) throws
+    func appendEvent(runID: String, kind: String, payload: JSONValue) async throws
     /// Records an event once per (run, `key`): a second call with the same key, such as a
     /// resumed run replaying its steps, adds nothing.
-    func recordEvent(runID: String, key: String, kind: String, payload: JSONValue) throws
+    func recordEvent(runID: String, key: String, kind: String, payload: JSONValue) async throws
     /// Marks the run finished (or interrupted) with its result or failure.
-    func finishRun(id: String, state: RunState, result: JSONValue?, failure: String?) throws
-    func summary(runID: String, lastEvents: Int) throws -> RunSummary
+    func finishRun(id: String, state: RunState, result: JSONValue?, failure: String?) async throws
+    /// Counts, ledger and the last `lastEvents` events of a run, for `improve-cli show`.
+    func summary(runID: String, lastEvents: Int) async throws -> RunSummary
     /// The run's candidates in the order they were recorded, with their mean search and holdout
     /// scores; unknown ids are ``StoreError/unknownRun(id:store:)``.
-    func candidates(runID: String) throws -> [CandidateSummary]
+    func candidates(runID: String) async throws -> [CandidateSummary]
+    /// Every step of a run, oldest first: for inspection and for tests that watch a run from outside.
+    func steps(runID: String) async throws -> [StepRecord]
+    /// The ledger summed over every run since `start`: the figure a spend ceiling across runs
+    /// is checked against before each paid call.
+    func ledgerTotals(since start: Date) async throws -> LedgerTotals
+    /// Runs updated at or after `start`, newest first, each with its count of failed steps.
+    func runs(updatedSince start: Date, limit: Int) async throws -> [RunDigestRow]
+    /// Records how one process's attempt at a run ended, as a `session` event.
+    func recordSession(runID: String, _ payload: JSONValue) async throws
+    /// The payloads of the run's `session` events, oldest first.
+    func sessions(runID: String) async throws -> [JSONValue]
+    /// Completed paid steps of a run (its ledger rows).
+    func paidSteps(runID: String) async throws -> Int
 }

@@ -3,6 +3,7 @@ import Evals
 import Foundation
 import Improve
 import ImproveCore
+import ImproveSQLite
 
 /// `improve-cli eval`: score a profile as it is, on one split of its suite and its personas.
 struct EvalCommand: AsyncParsableCommand {
@@ -88,8 +89,8 @@ struct EvalCommand: AsyncParsableCommand {
                 dedupeKey: dedupe, seed: bundle.suite.split.seed, profileName: bundle.profile.name, profileHash: bundle.profile.contentHash,
                 surface: "eval", generator: "none", config: ["split": .string(split)], policy: try JSONValue(encoding: bundle.policy))
             let worker = "eval-\(ProcessInfo.processInfo.processIdentifier)"
-            let (record, _) = try opened.openRun(spec, workerID: worker)
-            session.journal = try opened.journal(runID: record.id, workerID: worker)
+            let (record, _) = try await opened.openRun(spec, workerID: worker)
+            session.journal = try await opened.journal(runID: record.id, workerID: worker)
             runStore = opened
             runID = record.id
         }
@@ -98,7 +99,7 @@ struct EvalCommand: AsyncParsableCommand {
             report = try await session.run(clients: { try registry.client(for: $0) })
         } catch let error as ModelError {
             progressLine.finish()
-            if let runStore, let runID { try? runStore.finishRun(id: runID, state: .failed, result: nil, failure: error.description) }
+            if let runStore, let runID { try? await runStore.finishRun(id: runID, state: .failed, result: nil, failure: error.description) }
             Terminal.error(error.description)
             if case .notAllowed = error { throw ExitStatus.policyViolation }
             throw ExitStatus.error
@@ -109,7 +110,7 @@ struct EvalCommand: AsyncParsableCommand {
         if let runStore, let runID {
             var result: [String: JSONValue] = ["mean": .number(report.overall?.value ?? 0), "items": .number(Double(report.items.count))]
             if let markdown { result["report"] = .string(markdown.path) }
-            try runStore.finishRun(id: runID, state: .completed, result: .object(result), failure: nil)
+            try await runStore.finishRun(id: runID, state: .completed, result: .object(result), failure: nil)
         }
         if let markdown, !json { Terminal.note("report: \(ReportFiles.page(besideMarkdown: markdown.path).path)") }
         if let out {

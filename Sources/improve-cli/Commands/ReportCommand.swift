@@ -5,7 +5,7 @@ import ImproveCore
 
 /// `improve-cli report <run-id>`: the report of a finished run, as Markdown, HTML, JSON or a
 /// pull-request summary.
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Print the report of a finished run (Markdown, the path of its HTML page, its data as JSON, or a pull-request summary).",
@@ -39,9 +39,9 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print the run's outcome (verdict, means, file paths) as JSON instead of the report.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let store = try StoreAccess.openReadOnly(store)
-        guard let run = try store.run(id: runID) else { throw StoreError.unknownRun(id: runID, store: store.location) }
+        guard let run = try await store.run(id: runID) else { throw StoreError.unknownRun(id: runID, store: store.location) }
         guard run.state == .completed, let result = run.result else {
             throw ValidationError("run \(runID) is \(run.state.rawValue), so it has no report yet; finish it with `improve-cli resume \(runID)`")
         }

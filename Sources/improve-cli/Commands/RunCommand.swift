@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Improve
 import ImproveCore
+import ImproveSQLite
 
 extension SurfaceKind: ExpressibleByArgument {}
 
@@ -126,7 +127,7 @@ struct ResumeCommand: AsyncParsableCommand {
         let record: RunRecord
         do {
             let store = try SQLiteRunStore(path: execution.store, mode: .readOnly)
-            guard let found = try store.run(id: runID) else { throw StoreError.unknownRun(id: runID, store: store.location) }
+            guard let found = try await store.run(id: runID) else { throw StoreError.unknownRun(id: runID, store: store.location) }
             record = found
         } catch {
             Terminal.error(String(describing: error))

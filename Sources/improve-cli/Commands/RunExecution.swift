@@ -3,6 +3,7 @@ import Evals
 import Foundation
 import Improve
 import ImproveCore
+import ImproveSQLite
 
 /// The body shared by `run`, `evolve` and `resume`: load, preflight, take the profile lock, open
 /// the store, run with progress, signal handling and the spend ceiling, print the outcome, record
@@ -21,7 +22,7 @@ struct RunExecution {
         LogOutput.bootstrap(operation.logFormat)
         let session = SessionRecord()
         let status = await execute(session)
-        session.finish(status: status, metricsFile: operation.metricsFile)
+        await session.finish(status: status, metricsFile: operation.metricsFile)
         return status
     }
 
@@ -75,7 +76,7 @@ struct RunExecution {
                 progress.finish()
                 let stop = gate.stopped.map(String.init(describing:)) ?? "spend ceiling reached"
                 // Name the stop in the store: `runs` and `show` say why the run is interrupted.
-                try? store.finishRun(id: runID, state: .interrupted, result: nil, failure: stop)
+                try? await store.finishRun(id: runID, state: .interrupted, result: nil, failure: stop)
                 session.stopReason = stop
                 Terminal.error("\(stop); run \(runID) is resumable: run the same command again (or `improve-cli resume \(runID)`) once the window has room or with a higher --spend-ceiling")
                 return ExitStatus.interrupted.rawValue

@@ -3,7 +3,7 @@ import Foundation
 import ImproveCore
 
 /// `improve-cli runs`: the runs recorded in a store, newest first.
-struct RunsCommand: ParsableCommand {
+struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
         abstract: "List the runs recorded in a store, newest first.",
@@ -32,13 +32,13 @@ struct RunsCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let store = try StoreAccess.openReadOnly(store)
         if let since {
-            try report(store, since: TimeSpan.start(since, now: try WallClock.now()) ?? .distantPast)
+            try await report(store, since: TimeSpan.start(since, now: try WallClock.now()) ?? .distantPast)
             return
         }
-        let runs = try store.listRuns(limit: limit)
+        let runs = try await store.listRuns(limit: limit)
         if json {
             print(try StoreAccess.json(runs))
             return
@@ -58,8 +58,8 @@ struct RunsCommand: ParsableCommand {
         print(StoreAccess.table(rows))
     }
 
-    private func report(_ store: SQLiteRunStore, since start: Date) throws {
-        let digests = try RunDigest.load(from: store, since: start, limit: limit)
+    private func report(_ store: any RunStore, since start: Date) async throws {
+        let digests = try await RunDigest.load(from: store, since: start, limit: limit)
         if json {
             print(try StoreAccess.json(digests))
             return

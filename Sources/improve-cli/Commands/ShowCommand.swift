@@ -4,7 +4,7 @@ import Improve
 import ImproveCore
 
 /// `improve-cli show <run-id>`: what one run did and spent.
-struct ShowCommand: ParsableCommand {
+struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show one run: steps by kind and state, spend by model, candidates (id, generator, parent, search score, kept or dropped, rationale), recent events.",
@@ -22,10 +22,10 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Print the run's record as JSON (result, event payloads and candidates with their components raw) instead of text.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let store = try StoreAccess.openReadOnly(store)
-        let summary = try store.summary(runID: runID, lastEvents: max(0, events))
-        let candidates = try store.candidates(runID: runID)
+        let summary = try await store.summary(runID: runID, lastEvents: max(0, events))
+        let candidates = try await store.candidates(runID: runID)
         if json {
             print(try StoreAccess.json(ShownRun(summary: summary, candidateList: candidates)))
             return
@@ -65,7 +65,7 @@ struct ShowCommand: ParsableCommand {
         print("\ncandidates \(summary.candidates), evaluations \(summary.evaluations)")
         if !candidates.isEmpty {
             // Every event, not only the last few shown: each candidate's fate is in one of them.
-            let allEvents = try store.summary(runID: runID, lastEvents: Int(Int32.max)).lastEvents
+            let allEvents = try await store.summary(runID: runID, lastEvents: Int(Int32.max)).lastEvents
             print(indent(CandidateLines.table(candidates, events: allEvents, winnerID: run.result?["winnerID"]?.stringValue)))
         }
         if !summary.lastEvents.isEmpty {

@@ -12,8 +12,8 @@ import Prometheus
 /// last one of a nightly script) writes the same complete picture of every profile.
 enum MetricsFile {
     /// The exposition text for the runs in `store`.
-    static func exposition(store: SQLiteRunStore) throws -> String {
-        let digests = try RunDigest.load(from: store, since: .distantPast, limit: 100_000)
+    static func exposition(store: any RunStore) async throws -> String {
+        let digests = try await RunDigest.load(from: store, since: .distantPast, limit: 100_000)
         let registry = PrometheusCollectorRegistry()
         let factory = PrometheusMetricsFactory(registry: registry)
         func gauge(_ name: String, _ value: Double, _ labels: [(String, String)] = []) {
@@ -55,13 +55,13 @@ enum MetricsFile {
     }
 
     /// Writes ``exposition(store:)`` to `path` atomically (temporary file + rename(2)).
-    static func write(store: SQLiteRunStore, to path: String) throws {
+    static func write(store: any RunStore, to path: String) async throws {
         let target = URL(fileURLWithPath: path)
         let directory = target.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // A dot name: node_exporter reads only `*.prom`, so it never picks up the temporary file.
         let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        let text = try exposition(store: store)
+        let text = try await exposition(store: store)
         do {
             try Data(text.utf8).write(to: temporary)
             guard rename(temporary.path, target.path) == 0 else {

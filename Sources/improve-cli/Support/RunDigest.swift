@@ -52,7 +52,11 @@ struct RunDigest: Codable, Equatable {
     }
 
     /// Digests of the runs updated since `start`, newest first.
-    static func load(from store: SQLiteRunStore, since start: Date, limit: Int) throws -> [RunDigest] {
-        try store.runs(updatedSince: start, limit: limit).map { RunDigest($0, sessions: try store.sessions(runID: $0.run.id)) }
+    static func load(from store: any RunStore, since start: Date, limit: Int) async throws -> [RunDigest] {
+        var digests: [RunDigest] = []
+        for row in try await store.runs(updatedSince: start, limit: limit) {
+            digests.append(RunDigest(row, sessions: try await store.sessions(runID: row.run.id)))
+        }
+        return digests
     }
 }

@@ -11,7 +11,7 @@ final class SessionRecord: @unchecked Sendable {
     private var _runID: String?
     private var _finishedAlready = false
     var gate: SpendGate?
-    var store: SQLiteRunStore?
+    var store: (any RunStore)?
     var profileLock: ProfileLock?
     var stopReason: String?
 
@@ -37,14 +37,17 @@ final class SessionRecord: @unchecked Sendable {
     }
 
     /// Records the session, writes the metrics file and releases the lock.
-    func finish(status: Int32, metricsFile: String?) {
+    func finish(status: Int32, metricsFile: String?) async {
         defer { profileLock?.release() }
         guard let store else { return }
         if let runID {
             let paid = gate?.paidCalls ?? 0
             // Every completed paid step of the run that this process did not pay for itself was
             // answered from the journal, unless the run had already finished and was only joined.
-            let replayed = lock.withLock { _finishedAlready } ? 0 : max(0, ((try? store.paidSteps(runID: runID)) ?? 0) - paid)
+            var replayed = 0
+            if !lock.withLock({ _finishedAlready }) {
+                replayed = max(0, ((try? await store.paidSteps(runID: runID)) ?? 0) - paid)
+            }
             let elapsed = ContinuousClock.now - started
             let payload: JSONValue = [
                 "pid": .number(Double(ProcessInfo.processInfo.processIdentifier)), "exitStatus": .number(Double(status)),
@@ -53,14 +56,14 @@ final class SessionRecord: @unchecked Sendable {
                 "stopReason": stopReason.map(JSONValue.string) ?? .null,
             ]
             do {
-                try store.recordSession(runID: runID, payload)
+                try await store.recordSession(runID: runID, payload)
             } catch {
                 Terminal.error("could not record this session of run \(runID) in \(store.location): \(error)")
             }
         }
         if let metricsFile {
             do {
-                try MetricsFile.write(store: store, to: metricsFile)
+                try await MetricsFile.write(store: store, to: metricsFile)
             } catch {
                 Terminal.error("could not write the metrics file \(metricsFile): \(error)")
             }

@@ -22,7 +22,7 @@ final class SpendGate: @unchecked Sendable {
         }
     }
 
-    private var store: SQLiteRunStore?
+    private var store: (any RunStore)?
     private var ceiling: SpendCeiling?
     private var windowStart = Date.distantPast
     private var windowText = ""
@@ -50,7 +50,7 @@ final class SpendGate: @unchecked Sendable {
 
     /// The store whose ledger the ceiling is checked against, once it is open (the gate is
     /// made before the store, because preflight must not create a store file).
-    func attach(_ store: SQLiteRunStore) {
+    func attach(_ store: any RunStore) {
         lock.withLock { self.store = store }
     }
 
@@ -70,7 +70,7 @@ final class SpendGate: @unchecked Sendable {
     }
 
     fileprivate func enter() async throws {
-        if try check() != nil {
+        if try await check() != nil {
             await drained()
             // Cancel the whole run, as Ctrl-C does, so no code path that tolerates a failed
             // call (a discarded proposal, a persona turn) carries on without its answers.
@@ -80,11 +80,11 @@ final class SpendGate: @unchecked Sendable {
     }
 
     /// Registers the call as in flight unless the ceiling is reached; returns the stop otherwise.
-    private func check() throws -> Stop? {
+    private func check() async throws -> Stop? {
         if let stop = lock.withLock({ stop }) { return stop }
         let (store, ceiling, windowStart, windowText) = lock.withLock { (self.store, self.ceiling, self.windowStart, self.windowText) }
         if let ceiling, let store {
-            let totals = try store.ledgerTotals(since: windowStart)
+            let totals = try await store.ledgerTotals(since: windowStart)
             if ceiling.isReached(by: totals) {
                 let reason = Stop(ceiling: ceiling.description, spent: ceiling.format(ceiling.spent(totals)), window: windowText)
                 return lock.withLock {

@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveSQLite
 
 /// Opening the store for the inspection commands (`runs`, `show`): read-only, so pointing one
 /// at a wrong path never creates or migrates a file.

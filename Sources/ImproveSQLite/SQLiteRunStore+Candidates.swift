@@ -1,12 +1,11 @@
 import Foundation
 import GRDB
+import ImproveCore
 
 extension SQLiteRunStore {
-    public func candidates(runID: String) throws -> [CandidateSummary] {
-        try pool.read { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [runID]) != nil else {
-                throw StoreError.unknownRun(id: runID, store: path)
-            }
+    public func fetchCandidates(runID: String) async throws -> [CandidateSummary]? {
+        try readNow { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [runID]) != nil else { return nil }
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -22,11 +21,11 @@ extension SQLiteRunStore {
                     """,
                 arguments: [runID])
             return try rows.map { row in
-                let components = try StoreCoding.json(row["components_json"] as String).objectValue?.compactMapValues(\.stringValue) ?? [:]
-                let parents = try StoreCoding.json(row["parents_json"] as String).arrayValue?.compactMap(\.stringValue) ?? []
+                let candidate = try StoredCandidate.candidate(
+                    componentsText: row["components_json"], parentsText: row["parents_json"], generator: row["generator"],
+                    rationale: row["rationale"])
                 return CandidateSummary(
-                    id: row["candidate_id"],
-                    candidate: Candidate(components: components, parents: parents, generator: row["generator"], rationale: row["rationale"]),
+                    id: row["candidate_id"], candidate: candidate,
                     searchScore: row["search_mean"], searchItems: row["search_n"], holdoutScore: row["holdout_mean"],
                     recordedAt: StoreCoding.date(row["created_at"]))
             }

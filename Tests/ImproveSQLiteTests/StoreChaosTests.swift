@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveSQLite
 import ImproveTestSupport
 import Testing
 
@@ -107,7 +108,7 @@ struct StoreChaosTests {
             killSwitch.disarm()
             if process.terminationReason == .uncaughtSignal {
                 kills += 1
-                for step in try store.steps(runID: runID) where step.state == "running" {
+                for step in try await store.steps(runID: runID) where step.state == "running" {
                     inFlightAtKills[step.checkpoint, default: 0] += 1
                 }
                 continue
@@ -128,8 +129,8 @@ struct StoreChaosTests {
             extras += count - 1
         }
         #expect(stub.completionCountsByLastMessage.count == Self.steps)
-        #expect(try store.run(id: runID)?.paidSteps == Self.steps)
-        #expect(try store.run(id: runID)?.state == .completed)
+        #expect(try await store.run(id: runID)?.paidSteps == Self.steps)
+        #expect(try await store.run(id: runID)?.state == .completed)
         print("chaos: \(lives) lives, \(kills) kills, \(extras) re-paid in-flight calls, \(stub.completionRequests.count) requests for \(Self.steps) steps")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
+import Synchronization
 
-/// The ``StepJournal`` of one run and one worker over a ``SQLiteRunStore``.
+/// The ``StepJournal`` of one run and one worker over any ``StoreBackend``.
 ///
 /// Checkpoints are `(name ?? sha256(canonical signature)) + "#" + occurrence`, where the
 /// occurrence counts how often this journal instance has been asked for the same base name, so
@@ -10,35 +11,38 @@ import Foundation
 /// Failure policy: a body that throws marks its step `failed` (or `cancelled`) with the
 /// redacted error text and the error is rethrown; the next claim of that checkpoint (a resume)
 /// retries it, since most failures (timeouts, exhausted retries) are transient.
-public final class SQLiteStepJournal: StepJournal, @unchecked Sendable {
+public final class DurableStepJournal<Backend: StoreBackend>: StepJournal {
+    /// The run this journal writes to.
     public let runID: String
+    /// The logical worker whose claims this journal makes.
     public let workerID: String
-    private let store: SQLiteRunStore
-    // Guards `occurrences` and `bodiesRun`; never held across an await.
-    private let lock = NSLock()
-    private var occurrences: [String: Int] = [:]
-    private var bodiesRun = 0
+    private let backend: Backend
+    private struct Counters {
+        var occurrences: [String: Int] = [:]
+        var bodiesRun = 0
+    }
+    private let counters = Mutex(Counters())
     /// Steps already completed when this journal started: only these take the read-only
     /// replay path; any other step goes straight to the claim, which also replays a step that
     /// another worker completed meanwhile. A fresh run thus pays two transactions per step, not three.
     private let completedAtStart: Set<String>
-    private let leases: LeaseKeeper
+    private let leases: LeaseKeeper<Backend>
 
-    init(store: SQLiteRunStore, runID: String, workerID: String, completedAtStart: Set<String>) {
-        self.store = store
-        self.leases = LeaseKeeper(store: store)
+    init(backend: Backend, runID: String, workerID: String, completedAtStart: Set<String>) {
+        self.backend = backend
+        self.leases = LeaseKeeper(backend: backend)
         self.runID = runID
         self.workerID = workerID
         self.completedAtStart = completedAtStart
     }
 
     /// How many step bodies this journal instance has executed (replays and waits excluded).
-    public var executedBodies: Int { lock.withLock { bodiesRun } }
+    public var executedBodies: Int { counters.withLock { $0.bodiesRun } }
 
     private func nextCheckpoint(base: String) -> String {
-        lock.withLock {
-            let occurrence = (occurrences[base] ?? 0) + 1
-            occurrences[base] = occurrence
+        counters.withLock { counters in
+            let occurrence = (counters.occurrences[base] ?? 0) + 1
+            counters.occurrences[base] = occurrence
             return "\(base)#\(occurrence)"
         }
     }
@@ -49,16 +53,16 @@ public final class SQLiteStepJournal: StepJournal, @unchecked Sendable {
     ) async throws -> Value {
         let signatureJSON = try CanonicalJSON.string(signature)
         let signatureHash = ContentHash.sha256(signatureJSON)
-        let request = SQLiteRunStore.StepRequest(
+        let request = StepRequest(
             runID: runID, checkpoint: nextCheckpoint(base: name ?? signatureHash), kind: kind,
             signatureHash: signatureHash, signatureJSON: signatureJSON, workerID: workerID)
 
-        if completedAtStart.contains(request.checkpoint), let stored = try await store.completedResult(request) {
+        if completedAtStart.contains(request.checkpoint), let stored = try await backend.completedResult(request) {
             return try StoreCoding.decodeResult(stored, as: Value.self)
         }
-        var pause = WaitBackoff(lease: store.leaseDuration)
+        var pause = WaitBackoff(lease: backend.leaseDuration)
         while true {
-            switch try await store.claim(request) {
+            switch try await backend.claim(request) {
             case .replay(let stored):
                 return try StoreCoding.decodeResult(stored, as: Value.self)
             case .claimed(let claim):
@@ -73,19 +77,19 @@ public final class SQLiteStepJournal: StepJournal, @unchecked Sendable {
     private func run<Value: Codable & Sendable>(
         _ claim: StepClaim, body: @escaping @Sendable () async throws -> StepOutput<Value>
     ) async throws -> Value {
-        lock.withLock { bodiesRun += 1 }
+        counters.withLock { $0.bodiesRun += 1 }
         leases.hold(claim)
         let output: StepOutput<Value>
         do {
             output = try await body()
         } catch {
             leases.release(claim)
-            try? await store.fail(claim, message: String(describing: error), cancelled: error is CancellationError)
+            try? await backend.fail(claim, message: String(describing: error), cancelled: error is CancellationError)
             throw error
         }
         leases.release(claim)
         let bytes = try StoreCoding.encodeResult(output.value)
-        switch try await store.complete(claim, runID: runID, workerID: workerID, result: bytes, charge: output.charge) {
+        switch try await backend.complete(claim, runID: runID, workerID: workerID, result: bytes, charge: output.charge) {
         case .accepted:
             return output.value
         case .replay(let stored):

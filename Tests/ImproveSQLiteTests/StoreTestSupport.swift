@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveSQLite
 
 /// A fresh directory under the system temp dir, removed when the value is released.
 final class TemporaryDirectory: Sendable {
@@ -31,14 +32,4 @@ func sampleSpec(_ key: String = "nightly/sentiment") -> RunSpec {
 
 func sha256(ofFile path: String) throws -> String {
     ContentHash.sha256(try Data(contentsOf: URL(fileURLWithPath: path)))
-}
-
-/// Polls `condition` until it holds or `timeout` passes: a wait on state, not a sleep-as-sync.
-func eventually(timeout: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(nanoseconds: 5_000_000)
-    }
-    return try await condition()
 }

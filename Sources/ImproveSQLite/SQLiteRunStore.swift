@@ -1,7 +1,13 @@
 import Foundation
 import GRDB
+import ImproveCore
 
 /// The embedded durable store: one SQLite file in WAL mode, shareable by several processes.
+///
+/// This type implements only the storage primitives of ``StoreBackend`` (one SQL transaction
+/// each, in `SQLiteRunStore+Steps.swift`, `+Queries.swift`, `+Candidates.swift` and below);
+/// the run store and journal semantics come from ImproveCore's `StoreBackend` extensions and
+/// `DurableStepJournal`, shared with every other backend.
 ///
 /// Every write is a short `BEGIN IMMEDIATE` transaction (GRDB's default for writes on a
 /// writable connection), so writers queue on SQLite's lock (with a 10 s busy timeout) instead
@@ -11,7 +17,7 @@ import GRDB
 /// Opening never damages a file that is not ours: a corrupt file, or a SQLite database of
 /// another program, is refused with ``StoreError/unusableDatabase(path:reason:)`` before any
 /// connection that could write is made.
-public final class SQLiteRunStore: RunStore {
+public final class SQLiteRunStore: StoreBackend {
     /// How a store is opened.
     public enum AccessMode: Sendable {
         /// Creates the file (and its directory) when missing and applies migrations.
@@ -32,7 +38,8 @@ public final class SQLiteRunStore: RunStore {
     /// How long a claimed step stays reserved for its worker without renewal.
     public let leaseDuration: TimeInterval
     let pool: DatabasePool
-    let redactor: Redactor
+    /// Applied to every error text the store records.
+    public let redactor: Redactor
 
     /// Opens (and, in `.readWrite` mode, creates and migrates) the store at `path`.
     ///
@@ -99,20 +106,25 @@ public final class SQLiteRunStore: RunStore {
         try pool.close()
     }
 
-    // MARK: - Runs
-
-    /// The id of the run opened with `dedupeKey`: derived from the key alone, so every process
-    /// computes the same id without reading the clock or a random source.
-    public static func runID(forDedupeKey dedupeKey: String) -> String {
-        "run-" + ContentHash.sha256(dedupeKey).prefix(12)
+    /// A short write transaction on the calling thread. Journal transactions take tens of
+    /// microseconds; hopping to GRDB's writer queue and back (its `async` overloads, which an
+    /// `async` caller gets by default) cost more than the work: a fresh run journaled about
+    /// 1,000 steps/s that way. A writer of another process can make this wait up to the busy
+    /// timeout, which only happens under real contention.
+    func writeNow<T>(_ updates: (Database) throws -> T) throws -> T {
+        try pool.write(updates)
     }
 
-    public func openRun(_ spec: RunSpec, workerID: String) throws -> (run: RunRecord, joined: Bool) {
-        let id = Self.runID(forDedupeKey: spec.dedupeKey)
-        let config = try StoreCoding.text(spec.config)
-        let policy = try StoreCoding.text(spec.policy)
-        let joined: Bool = try pool.write { db in
-            let now = StoreCoding.now()
+    /// A read on the calling thread, for the same reason; WAL readers never wait for writers.
+    func readNow<T>(_ value: (Database) throws -> T) throws -> T {
+        try pool.read(value)
+    }
+
+    // MARK: - Runs (storage primitives; the semantics are in ImproveCore's StoreBackend extensions)
+
+    public func upsertRun(id: String, spec stored: StoredRunSpec, workerID: String, at now: Double) async throws -> Bool {
+        let spec = stored.spec
+        return try writeNow { db in
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [id]) ?? false
             if exists {
                 // Joining a run that had stopped makes it running again; a completed run stays completed.
@@ -127,29 +139,22 @@ public final class SQLiteRunStore: RunStore {
                         VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [id, spec.dedupeKey, String(spec.seed), spec.profileName, spec.profileHash, spec.surface,
-                                spec.generator, config, policy, now, now])
+                                spec.generator, stored.configText, stored.policyText, now, now])
             }
             try Self.startAttempt(db, runID: id, workerID: workerID, now: now)
             return exists
         }
-        guard let record = try run(id: id) else { throw StoreError.unknownRun(id: id, store: path) }
-        return (record, joined)
     }
 
-    public func resumeRun(id: String, workerID: String) throws -> RunRecord {
-        try pool.write { db in
-            guard let state = try String.fetchOne(db, sql: "SELECT state FROM runs WHERE id = ?", arguments: [id]) else {
-                throw StoreError.unknownRun(id: id, store: path)
-            }
-            if state == RunState.completed.rawValue {
-                throw StoreError.runNotResumable(id: id, state: state)
-            }
-            let now = StoreCoding.now()
+    public func reopenRun(id: String, workerID: String, refused: RunState, at now: Double) async throws -> RunState? {
+        try writeNow { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT state FROM runs WHERE id = ?", arguments: [id]) else { return nil }
+            let state = RunState(rawValue: text) ?? .failed
+            guard state != refused else { return state }
             try db.execute(sql: "UPDATE runs SET state = 'running', failure = NULL, updated_at = ? WHERE id = ?", arguments: [now, id])
             try Self.startAttempt(db, runID: id, workerID: workerID, now: now)
+            return state
         }
-        guard let record = try run(id: id) else { throw StoreError.unknownRun(id: id, store: path) }
-        return record
     }
 
     private static func startAttempt(_ db: Database, runID: String, workerID: String, now: Double) throws {
@@ -158,91 +163,39 @@ public final class SQLiteRunStore: RunStore {
             arguments: [runID, workerID, now])
     }
 
-    public func run(id: String) throws -> RunRecord? {
-        try pool.read { db in
+    public func fetchRun(id: String) async throws -> RunRecord? {
+        try readNow { db in
             try Row.fetchOne(db, sql: RunRows.select + " WHERE r.id = ?", arguments: [id]).map(RunRows.record)
         }
     }
 
-    public func listRuns(limit: Int) throws -> [RunRecord] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db, sql: RunRows.select + " ORDER BY r.updated_at DESC, r.rowid DESC LIMIT ?",
-                arguments: [max(0, limit)]
-            ).map(RunRows.record)
-        }
-    }
-
-    public func finishRun(id: String, state: RunState, result: JSONValue?, failure: String?) throws {
-        let resultText = try result.map(StoreCoding.text)
-        let failureText = failure.map(redactor.redact)
-        try pool.write { db in
-            let now = StoreCoding.now()
+    public func updateRunEnd(id: String, state: RunState, resultText: String?, failureText: String?, at now: Double) async throws -> Bool {
+        try writeNow { db in
             try db.execute(
                 sql: "UPDATE runs SET state = ?, result_json = ?, failure = ?, updated_at = ? WHERE id = ?",
                 arguments: [state.rawValue, resultText, failureText, now, id])
-            guard db.changesCount > 0 else { throw StoreError.unknownRun(id: id, store: path) }
+            guard db.changesCount > 0 else { return false }
             try db.execute(sql: "UPDATE attempts SET ended_at = ? WHERE run_id = ? AND ended_at IS NULL", arguments: [now, id])
-        }
-    }
-
-    // MARK: - Journal
-
-    /// The step journal of `runID` for `workerID`.
-    ///
-    /// A worker id names a logical worker: a process restarted under the same id takes its own
-    /// unfinished claims back at once, while claims of other ids are honoured until their lease
-    /// expires. Give concurrent processes distinct ids.
-    public func journal(runID: String, workerID: String) throws -> any StepJournal {
-        try stepJournal(runID: runID, workerID: workerID)
-    }
-
-    /// The concrete journal (for callers that want its counters).
-    public func stepJournal(runID: String, workerID: String) throws -> SQLiteStepJournal {
-        guard try run(id: runID) != nil else { throw StoreError.unknownRun(id: runID, store: path) }
-        return SQLiteStepJournal(store: self, runID: runID, workerID: workerID, completedAtStart: try completedCheckpoints(runID: runID))
-    }
-
-    /// Checkpoints of the run's completed steps, read once when a journal starts.
-    func completedCheckpoints(runID: String) throws -> Set<String> {
-        try pool.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT checkpoint FROM steps WHERE run_id = ? AND state = 'completed'", arguments: [runID]))
-        }
-    }
-
-    /// Every step of a run, oldest first: for inspection and for tests that watch a run from outside.
-    public func steps(runID: String) throws -> [StepRecord] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT checkpoint, kind, state, attempts, error, worker_id FROM steps WHERE run_id = ? ORDER BY id",
-                arguments: [runID]
-            ).map { row in
-                StepRecord(
-                    checkpoint: row["checkpoint"], kind: row["kind"], state: row["state"], attempts: row["attempts"],
-                    error: row["error"], workerID: row["worker_id"])
-            }
+            return true
         }
     }
 
     // MARK: - Candidates, evaluations, events
 
-    public func recordCandidate(runID: String, _ candidate: Candidate) throws {
-        let components = try StoreCoding.text(.object(candidate.components.mapValues { .string($0) }))
-        let parents = try StoreCoding.text(.array(candidate.parents.map { .string($0) }))
-        try pool.write { db in
+    public func insertCandidate(runID: String, _ candidate: StoredCandidate, at now: Double) async throws {
+        try writeNow { db in
             try db.execute(
                 sql: """
                     INSERT INTO candidates (run_id, candidate_id, components_json, parents_json, generator, rationale, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, candidate_id) DO NOTHING
                     """,
-                arguments: [runID, candidate.id, components, parents, candidate.generator, candidate.rationale, StoreCoding.now()])
+                arguments: [runID, candidate.id, candidate.componentsText, candidate.parentsText, candidate.generator,
+                            candidate.rationale, now])
         }
     }
 
-    public func recordEvaluations(runID: String, _ records: [EvaluationRecord]) throws {
-        guard !records.isEmpty else { return }
-        try pool.write { db in
-            let now = StoreCoding.now()
+    public func insertEvaluations(runID: String, _ records: [EvaluationRecord], at now: Double) async throws {
+        try writeNow { db in
             let statement = try db.makeStatement(sql: """
                 INSERT INTO evaluations (run_id, candidate_id, item_id, split, score, passed, feedback, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, candidate_id, item_id, split) DO NOTHING
@@ -256,20 +209,9 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
-    public func appendEvent(runID: String, kind: String, payload: JSONValue) throws {
-        try insertEvent(runID: runID, key: nil, kind: kind, payload: payload)
-    }
-
-    public func recordEvent(runID: String, key: String, kind: String, payload: JSONValue) throws {
-        try insertEvent(runID: runID, key: key, kind: kind, payload: payload)
-    }
-
-    /// Inserts an event; one whose key the run already has is skipped (keys are unique per run,
-    /// a nil key never conflicts).
-    private func insertEvent(runID: String, key: String?, kind: String, payload: JSONValue) throws {
-        let payloadText = try StoreCoding.text(payload)
-        try pool.write { db in
-            let now = StoreCoding.now()
+    /// Keys are unique per run; a nil key never conflicts.
+    public func insertEvent(runID: String, key: String?, kind: String, payloadText: String, at now: Double) async throws {
+        try writeNow { db in
             try db.execute(
                 sql: "INSERT INTO events (run_id, kind, payload_json, at, event_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, event_key) DO NOTHING",
                 arguments: [runID, kind, payloadText, now, key])
@@ -278,55 +220,14 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
-    public func summary(runID: String, lastEvents: Int) throws -> RunSummary {
-        try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: RunRows.select + " WHERE r.id = ?", arguments: [runID]) else {
-                throw StoreError.unknownRun(id: runID, store: path)
-            }
-            let run = try RunRows.record(row)
-            let steps = try Row.fetchAll(
-                db, sql: "SELECT kind, state, COUNT(*) AS n FROM steps WHERE run_id = ? GROUP BY kind, state ORDER BY kind, state",
-                arguments: [runID]
-            ).map { RunSummary.StepCount(kind: $0["kind"], state: $0["state"], count: $0["n"]) }
-            var ledger: [String: Usage] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT model, SUM(input_tokens) AS i, SUM(output_tokens) AS o, SUM(cost) AS c FROM ledger WHERE run_id = ? GROUP BY model",
-                arguments: [runID])
-            {
-                ledger[row["model"]] = Usage(inputTokens: row["i"], outputTokens: row["o"], cost: row["c"])
-            }
-            let candidates = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM candidates WHERE run_id = ?", arguments: [runID]) ?? 0
-            let evaluations = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM evaluations WHERE run_id = ?", arguments: [runID]) ?? 0
-            let events = try Row.fetchAll(
-                db, sql: "SELECT sequence, kind, payload_json, at FROM events WHERE run_id = ? ORDER BY sequence DESC LIMIT ?",
-                arguments: [runID, max(0, lastEvents)]
-            ).reversed().map { row in
-                RunSummary.Event(
-                    sequence: row["sequence"], kind: row["kind"], payload: try StoreCoding.json(row["payload_json"] as String),
-                    at: StoreCoding.date(row["at"]))
-            }
-            let reattempted = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM steps WHERE run_id = ? AND attempts > 1 AND kind IN (?, ?)",
-                arguments: [runID, StepKind.modelCall.rawValue, StepKind.scorer.rawValue]) ?? 0
-            return RunSummary(
-                run: run, steps: steps, ledgerByModel: ledger, candidates: candidates, evaluations: evaluations, lastEvents: events,
-                reattemptedPaidSteps: reattempted)
+    public func fetchEventPayloads(runID: String, kind: String) async throws -> [JSONValue] {
+        try readNow { db in
+            try String.fetchAll(
+                db, sql: "SELECT payload_json FROM events WHERE run_id = ? AND kind = ? ORDER BY sequence",
+                arguments: [runID, kind]
+            ).map { try StoreCoding.json($0) }
         }
     }
-}
-
-/// One journaled step as stored.
-public struct StepRecord: Codable, Sendable, Equatable {
-    public var checkpoint: String
-    /// A ``StepKind`` raw value.
-    public var kind: String
-    /// `pending`, `running`, `completed`, `failed` or `cancelled`.
-    public var state: String
-    /// How many times the step was claimed.
-    public var attempts: Int
-    /// The redacted error of the last failed attempt.
-    public var error: String?
-    public var workerID: String?
 }
 
 /// Reading runs together with their ledger totals.
@@ -356,3 +257,6 @@ enum RunRows {
             paidSteps: row["paid_steps"])
     }
 }
+
+/// The step journal of a ``SQLiteRunStore``: the backend-neutral journal specialised for SQLite.
+public typealias SQLiteStepJournal = DurableStepJournal<SQLiteRunStore>

@@ -1,20 +1,21 @@
 import Foundation
 import GRDB
 import ImproveCore
+import ImproveSQLite
 import Testing
 
 @Suite("Store: opening files")
 struct StoreOpeningTests {
-    @Test func createsTheFileAndItsDirectory() throws {
+    @Test func createsTheFileAndItsDirectory() async throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("nested/deeper/improve.sqlite")
         let store = try SQLiteRunStore(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
         #expect(store.location == path)
-        _ = try store.openRun(sampleSpec(), workerID: "w1")
+        _ = try await store.openRun(sampleSpec(), workerID: "w1")
         // Reopening an existing store of ours works and sees the run.
         let again = try SQLiteRunStore(path: path, mode: .readOnly)
-        #expect(try again.listRuns(limit: 10).count == 1)
+        #expect(try await again.listRuns(limit: 10).count == 1)
     }
 
     @Test func defaultPathIsUnderTheCurrentDirectory() {
@@ -90,15 +91,15 @@ struct StoreOpeningTests {
 
     /// The last connection to close a WAL store checkpoints it under an exclusive lock; a store
     /// opened in that moment (a resumed run right after a failed one) must wait, not fail.
-    @Test func openingWaitsForALockHeldByAnotherConnection() throws {
+    @Test func openingWaitsForALockHeldByAnotherConnection() async throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("improve.sqlite")
-        _ = try SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "w1")
+        _ = try await SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "w1")
 
         var holding = Configuration()
         holding.allowsUnsafeTransactions = true
         let holder = try DatabaseQueue(path: path, configuration: holding)
-        try holder.writeWithoutTransaction { db in
+        try await holder.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE")
         }
         // The holder lets go a moment later; the opener is already waiting on the lock by then
@@ -112,7 +113,7 @@ struct StoreOpeningTests {
             released.signal()
         }
         let store = try SQLiteRunStore(path: path, mode: .readOnly)
-        #expect(try store.listRuns(limit: 10).count == 1)
+        #expect(try await store.listRuns(limit: 10).count == 1)
         released.wait()
     }
 }

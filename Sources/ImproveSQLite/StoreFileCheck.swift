@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ImproveCore
 
 /// Decides, without writing a byte, whether a file may be opened as an improve store.
 ///

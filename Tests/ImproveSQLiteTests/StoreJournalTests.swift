@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
 @testable import ImproveCore
+@testable import ImproveSQLite
+import ImproveTestSupport
 import Testing
 
 @Suite("Store: step journal")
@@ -12,12 +14,12 @@ struct StoreJournalTests {
     @Test func eightConnectionsClaimingOneStepRunItsBodyOnce() async throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("improve.sqlite")
-        let runID = try SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "setup").run.id
+        let runID = try await SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "setup").run.id
         let stores = try (0..<8).map { _ in try SQLiteRunStore(path: path) }
         let bodies = Counter()
         let values = try await withThrowingTaskGroup(of: String.self) { group in
             for (index, store) in stores.enumerated() {
-                let journal = try store.journal(runID: runID, workerID: "worker-\(index)")
+                let journal = try await store.journal(runID: runID, workerID: "worker-\(index)")
                 group.addTask {
                     try await journal.step(.modelCall, signature: ["prompt": "hello"], as: String.self) {
                         bodies.increment()
@@ -33,14 +35,14 @@ struct StoreJournalTests {
         #expect(values.count == 8)
         #expect(Set(values).count == 1)
         let store = try SQLiteRunStore(path: path, mode: .readOnly)
-        #expect(try store.run(id: runID)?.paidSteps == 1)
-        #expect(try store.steps(runID: runID).map(\.state) == ["completed"])
+        #expect(try await store.run(id: runID)?.paidSteps == 1)
+        #expect(try await store.steps(runID: runID).map(\.state) == ["completed"])
     }
 
     @Test func concurrentCompletionsWriteOneLedgerRow() async throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("improve.sqlite")
-        let runID = try SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "setup").run.id
+        let runID = try await SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "setup").run.id
         let first = try SQLiteRunStore(path: path)
         let second = try SQLiteRunStore(path: path)
         let request = SQLiteRunStore.StepRequest(
@@ -58,15 +60,15 @@ struct StoreJournalTests {
         let outcomes = try await [a, b]
         let accepted = outcomes.filter { if case .accepted = $0 { return true } else { return false } }
         #expect(accepted.count == 1)
-        #expect(try first.run(id: runID)?.paidSteps == 1)
-        let summary = try first.summary(runID: runID, lastEvents: 0)
+        #expect(try await first.run(id: runID)?.paidSteps == 1)
+        let summary = try await first.summary(runID: runID, lastEvents: 0)
         #expect(summary.ledgerByModel.count == 1)
     }
 
     @Test func aLiveLeaseIsHonouredAndAnExpiredOneIsReclaimed() async throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("improve.sqlite")
-        let runID = try SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "setup").run.id
+        let runID = try await SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "setup").run.id
         let longLease = try SQLiteRunStore(path: path, leaseDuration: 3600)
         let shortLease = try SQLiteRunStore(path: path, leaseDuration: 0.05)
         let other = try SQLiteRunStore(path: path, leaseDuration: 60)
@@ -89,21 +91,21 @@ struct StoreJournalTests {
             return false
         }
         #expect(reclaimed)
-        let steps = try other.steps(runID: runID)
+        let steps = try await other.steps(runID: runID)
         let lapsing = try #require(steps.first { $0.checkpoint == "lapsing#1" })
         #expect(lapsing.attempts == 2)
         #expect(lapsing.workerID == "survivor")
         #expect(steps.first { $0.checkpoint == "live#1" }?.workerID == "crashed")
         // The retaken call is flagged: the crashed worker's attempt may have been paid unrecorded.
-        #expect(try other.summary(runID: runID, lastEvents: 0).reattemptedPaidSteps == 1)
+        #expect(try await other.summary(runID: runID, lastEvents: 0).reattemptedPaidSteps == 1)
     }
 
     @Test func aLongBodyKeepsItsClaimPastTheFirstLease() async throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("improve.sqlite")
-        let runID = try SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "setup").run.id
+        let runID = try await SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "setup").run.id
         let lease = 1.0
-        let journal = try SQLiteRunStore(path: path, leaseDuration: lease).stepJournal(runID: runID, workerID: "slow")
+        let journal = try await SQLiteRunStore(path: path, leaseDuration: lease).stepJournal(runID: runID, workerID: "slow")
         let (release, releaser) = AsyncStream.makeStream(of: Void.self)
         let signature: JSONValue = ["prompt": "slow"]
         let slow = Task {
@@ -127,32 +129,32 @@ struct StoreJournalTests {
         releaser.finish()
         #expect(try await slow.value == 1)
         #expect(journal.executedBodies == 1)
-        let step = try #require(try SQLiteRunStore(path: path).steps(runID: runID).first)
+        let step = try #require(try await SQLiteRunStore(path: path).steps(runID: runID).first)
         #expect(step.state == "completed" && step.attempts == 1)
     }
 
     @Test func aWaitingJournalTakesOverOnceTheLeaseLapses() async throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("improve.sqlite")
-        let runID = try SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "setup").run.id
+        let runID = try await SQLiteRunStore(path: path).openRun(sampleSpec(), workerID: "setup").run.id
         let crashed = try SQLiteRunStore(path: path, leaseDuration: 0.1)
         let signature: JSONValue = ["prompt": "x"]
         let checkpoint = try ContentHash.of(signature) + "#1"
         _ = try await crashed.claim(.init(
             runID: runID, checkpoint: checkpoint, kind: .modelCall, signatureHash: try ContentHash.of(signature),
             signatureJSON: try CanonicalJSON.string(signature), workerID: "crashed"))
-        let journal = try SQLiteRunStore(path: path).stepJournal(runID: runID, workerID: "survivor")
+        let journal = try await SQLiteRunStore(path: path).stepJournal(runID: runID, workerID: "survivor")
         let value = try await journal.step(.modelCall, signature: signature, as: Int.self) { StepOutput(7, charge: charge()) }
         #expect(value == 7)
         #expect(journal.executedBodies == 1)
         // The crashed worker, had it come back with an answer, would now replay the survivor's.
-        #expect(try crashed.steps(runID: runID).first?.state == "completed")
+        #expect(try await crashed.steps(runID: runID).first?.state == "completed")
     }
 
     @Test func completedStepsReplayWithoutRunningTheirBodies() async throws {
         let dir = try TemporaryDirectory()
         let store = try SQLiteRunStore(path: dir.path("improve.sqlite"))
-        let runID = try store.openRun(sampleSpec(), workerID: "w").run.id
+        let runID = try await store.openRun(sampleSpec(), workerID: "w").run.id
         let bodies = Counter()
         func job(_ journal: any StepJournal) async throws -> [String] {
             var out: [String] = []
@@ -171,19 +173,19 @@ struct StoreJournalTests {
         let resumed = try await job(try SQLiteRunStore(path: store.path).journal(runID: runID, workerID: "w2"))
         #expect(resumed == first)
         #expect(bodies.value == 3)
-        #expect(try store.run(id: runID)?.paidSteps == 3)
-        #expect(try store.steps(runID: runID).map(\.checkpoint).filter { $0.hasSuffix("#2") }.count == 1)
+        #expect(try await store.run(id: runID)?.paidSteps == 3)
+        #expect(try await store.steps(runID: runID).map(\.checkpoint).filter { $0.hasSuffix("#2") }.count == 1)
     }
 
     @Test func aChangedSignatureAtANamedCheckpointIsAnError() async throws {
         let dir = try TemporaryDirectory()
         let store = try SQLiteRunStore(path: dir.path("improve.sqlite"))
-        let runID = try store.openRun(sampleSpec(), workerID: "w").run.id
-        let original = try store.journal(runID: runID, workerID: "w")
+        let runID = try await store.openRun(sampleSpec(), workerID: "w").run.id
+        let original = try await store.journal(runID: runID, workerID: "w")
         _ = try await original.step(.proposal, name: "proposal/iteration-1", signature: ["parent": "p1"], as: String.self) {
             StepOutput("child")
         }
-        let resumed = try store.journal(runID: runID, workerID: "w")
+        let resumed = try await store.journal(runID: runID, workerID: "w")
         let changed: JSONValue = ["parent": "p2"]
         await #expect(throws: StoreError.signatureMismatch(
             runID: runID, checkpoint: "proposal/iteration-1#1",
@@ -199,23 +201,23 @@ struct StoreJournalTests {
         struct Boom: Error, CustomStringConvertible { var description: String { "HTTP 500 with key sk-live-secret-123" } }
         let dir = try TemporaryDirectory()
         let store = try SQLiteRunStore(path: dir.path("improve.sqlite"), redactor: Redactor(secrets: ["sk-live-secret-123"]))
-        let runID = try store.openRun(sampleSpec(), workerID: "w").run.id
+        let runID = try await store.openRun(sampleSpec(), workerID: "w").run.id
         await #expect(throws: Boom.self) {
             _ = try await store.journal(runID: runID, workerID: "w").step(.modelCall, signature: ["p": 1], as: Int.self) {
                 throw Boom()
             }
         }
-        let failed = try #require(try store.steps(runID: runID).first)
+        let failed = try #require(try await store.steps(runID: runID).first)
         #expect(failed.state == "failed")
         #expect(failed.error?.contains("[REDACTED]") == true)
         #expect(failed.error?.contains("sk-live") == false)
-        #expect(try store.run(id: runID)?.paidSteps == 0)
+        #expect(try await store.run(id: runID)?.paidSteps == 0)
 
         let value = try await store.journal(runID: runID, workerID: "w").step(.modelCall, signature: ["p": 1], as: Int.self) {
             StepOutput(5, charge: charge())
         }
         #expect(value == 5)
-        let retried = try #require(try store.steps(runID: runID).first)
+        let retried = try #require(try await store.steps(runID: runID).first)
         #expect(retried.state == "completed")
         #expect(retried.attempts == 2)
         #expect(retried.error == nil)
@@ -224,10 +226,10 @@ struct StoreJournalTests {
     @Test func scorerStepsAreJournaledToo() async throws {
         let dir = try TemporaryDirectory()
         let store = try SQLiteRunStore(path: dir.path("improve.sqlite"))
-        let runID = try store.openRun(sampleSpec(), workerID: "w").run.id
+        let runID = try await store.openRun(sampleSpec(), workerID: "w").run.id
         let calls = Counter()
         for _ in 0..<2 {
-            let journal = try store.journal(runID: runID, workerID: "w")
+            let journal = try await store.journal(runID: runID, workerID: "w")
             let score = try await journal.scored(scorer: "judge", input: ["output": "positive"], as: Double.self) {
                 calls.increment()
                 return StepOutput(0.75, charge: charge())
@@ -235,6 +237,6 @@ struct StoreJournalTests {
             #expect(score == 0.75)
         }
         #expect(calls.value == 1)
-        #expect(try store.steps(runID: runID).map(\.kind) == ["scorer"])
+        #expect(try await store.steps(runID: runID).map(\.kind) == ["scorer"])
     }
 }

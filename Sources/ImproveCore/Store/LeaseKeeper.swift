@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Keeps the leases of one journal's running steps alive with a single background loop.
 ///
@@ -7,42 +8,44 @@ import Foundation
 /// noticed its cancellation, so a finished run's store could close on a stray thread while the
 /// next run was opening it. The loop holds the keeper weakly: when the journal goes, the loop
 /// ends at its next tick, holding nothing in between.
-final class LeaseKeeper: @unchecked Sendable {
-    private let store: SQLiteRunStore
+final class LeaseKeeper<Backend: StoreBackend>: Sendable {
+    private let backend: Backend
     private let interval: UInt64
-    // Guards `held` and `loop`; never held across an await or a store call.
-    private let lock = NSLock()
-    private var held: [Int64: StepClaim] = [:]
-    private var loop: Task<Void, Never>?
+    private struct State {
+        var held: [Int64: StepClaim] = [:]
+        var loop: Task<Void, Never>?
+    }
+    // Never held across an await or a store call.
+    private let state = Mutex(State())
 
-    /// Renews every third of `store.leaseDuration`, so a claim is renewed before it can lapse.
-    init(store: SQLiteRunStore) {
-        self.store = store
-        interval = UInt64(max(0.001, store.leaseDuration / 3) * 1_000_000_000)
+    /// Renews every third of `backend.leaseDuration`, so a claim is renewed before it can lapse.
+    init(backend: Backend) {
+        self.backend = backend
+        interval = UInt64(max(0.001, backend.leaseDuration / 3) * 1_000_000_000)
     }
 
     deinit {
-        loop?.cancel()
+        state.withLock { $0.loop?.cancel() }
     }
 
     /// Keeps `claim` alive until ``release(_:)``.
     func hold(_ claim: StepClaim) {
-        lock.withLock {
-            held[claim.stepID] = claim
-            if loop == nil { loop = Self.startLoop(self, every: interval) }
+        state.withLock { state in
+            state.held[claim.stepID] = claim
+            if state.loop == nil { state.loop = Self.startLoop(self, every: interval) }
         }
     }
 
     func release(_ claim: StepClaim) {
-        _ = lock.withLock { held.removeValue(forKey: claim.stepID) }
+        _ = state.withLock { $0.held.removeValue(forKey: claim.stepID) }
     }
 
     /// Renews what is held now. A claim completed or failed meanwhile is left alone: the store
     /// renews only a step still running under the same attempt.
-    private func renewHeld() {
-        let claims = lock.withLock { Array(held.values) }
+    private func renewHeld() async {
+        let claims = state.withLock { Array($0.held.values) }
         for claim in claims {
-            try? store.renew(claim)
+            try? await backend.renew(claim)
         }
     }
 
@@ -55,7 +58,7 @@ final class LeaseKeeper: @unchecked Sendable {
                     return
                 }
                 guard let keeper else { return }
-                keeper.renewHeld()
+                await keeper.renewHeld()
             }
         }
     }
