@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        // The PostgreSQL store's client (connection pool, extended-query protocol, SCRAM auth).
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         .target(
@@ -42,12 +44,22 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Evals", dependencies: ["ImproveCore"], swiftSettings: strict),
+        // The PostgreSQL store and the worker loop of distributed runs.
+        .target(
+            name: "ImprovePostgres",
+            dependencies: [
+                "ImproveCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "Generators", dependencies: ["ImproveCore"], swiftSettings: strict),
         .target(name: "Improve", dependencies: ["ImproveCore", "Evals", "Generators"], swiftSettings: strict),
         .executableTarget(
             name: "improve-cli",
             dependencies: [
-                "Improve", "ImproveCore", "ImproveSQLite", "Evals", "Generators",
+                "Improve", "ImproveCore", "ImproveSQLite", "ImprovePostgres", "Evals", "Generators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -62,7 +74,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "improve-bench",
-            dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Improve", "ImproveSQLite", "ImprovePostgres", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/improve-bench",
             swiftSettings: strict
         ),
@@ -74,6 +86,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveTestSupport"]),
+        .testTarget(name: "ImprovePostgresTests", dependencies: ["ImprovePostgres", "ImproveSQLite", "ImproveTestSupport"]),
         .testTarget(
             name: "ImproveSQLiteTests",
             dependencies: ["ImproveSQLite", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -82,7 +95,7 @@ let package = Package(
             dependencies: ["Evals", "ImproveSQLite", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveSQLite", "ImproveTestSupport"]),
         .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveSQLite", "ImprovePostgres", "ImproveTestSupport"]),
         .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveSQLite", "ImproveTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

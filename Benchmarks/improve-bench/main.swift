@@ -1,6 +1,7 @@
 // improve-bench: figures for the durable step store, printed, never asserted.
 //
 // usage: improve-bench store [steps] [model-calls]
+//        improve-bench postgres [steps] [rounds]            (see PostgresBenchmark.swift)
 //        improve-bench space [profile-dir] [seeds] [target]   (see SpaceBenchmark.swift)
 //
 //   claim+complete   sequential journal steps with a ledger row each, on a WAL file store
@@ -142,6 +143,13 @@ case "space":
     let target = arguments.dropFirst(3).first.flatMap(Double.init) ?? 4000
     do {
         try await spaceBenchmark(profile: profile, seeds: seeds, target: target)
+    } catch {
+        fail(String(describing: error))
+    }
+case "postgres":
+    do {
+        try await postgresBenchmark(
+            steps: arguments.dropFirst().first.flatMap(Int.init) ?? 2_000, rounds: arguments.dropFirst(2).first.flatMap(Int.init) ?? 10)
     } catch {
         fail(String(describing: error))
     }

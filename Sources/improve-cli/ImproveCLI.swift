@@ -19,7 +19,7 @@ struct ImproveCLI: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, ResumeCommand.self, EvolveCommand.self, EvalCommand.self, RunsCommand.self, ShowCommand.self,
-            GateCommand.self, AuditCommand.self, ReportCommand.self, ModelsCommand.self,
+            GateCommand.self, AuditCommand.self, ReportCommand.self, ModelsCommand.self, WorkerCommand.self,
         ]
     )
 }

@@ -80,10 +80,10 @@ struct EvalCommand: AsyncParsableCommand {
             Terminal.error(Redactor.fromEnvironment().redact(String(describing: error)))
             throw ExitStatus.error
         }
-        var runStore: SQLiteRunStore?
+        var runStore: (any RunStore)?
         var runID: String?
         if let store {
-            let opened = try SQLiteRunStore(path: store)
+            let opened = try await StoreLocator.open(store, leaseDuration: 60, distributed: false)
             let dedupe = "eval:\(bundle.profile.contentHash):\(try bundle.suite.contentHash()):\(split):\(limit ?? 0):\(trials ?? 0)"
             let spec = RunSpec(
                 dedupeKey: dedupe, seed: bundle.suite.split.seed, profileName: bundle.profile.name, profileHash: bundle.profile.contentHash,

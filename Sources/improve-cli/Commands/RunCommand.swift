@@ -8,8 +8,18 @@ extension SurfaceKind: ExpressibleByArgument {}
 
 /// Options shared by `run` and `resume`.
 struct ExecutionOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite store file (created if missing).")
+    @Option(name: .long, help: "SQLite store file (created if missing), or a shared PostgreSQL store: postgres://user@host:port/database (password from PGPASSWORD).")
     var store: String = ".improve/improve.sqlite"
+
+    @Flag(name: .long, help: "Hand the run's model calls to `improve-cli worker` processes through the PostgreSQL store (needs --store postgres://…).")
+    var distributed = false
+
+    /// Refuses `--distributed` without a PostgreSQL store before anything (a lock, a file) is made.
+    func validate() throws {
+        if distributed, !StoreLocator.isPostgres(store) {
+            throw ValidationError(StoreLocator.distributedNeedsPostgres)
+        }
+    }
 
     @Option(name: .long, help: "Directory for audit.json and report.md (default: <profile>/runs/<run-id>).")
     var out: String?
@@ -126,7 +136,7 @@ struct ResumeCommand: AsyncParsableCommand {
     func run() async throws {
         let record: RunRecord
         do {
-            let store = try SQLiteRunStore(path: execution.store, mode: .readOnly)
+            let store = try await StoreAccess.openReadOnly(execution.store)
             guard let found = try await store.run(id: runID) else { throw StoreError.unknownRun(id: runID, store: store.location) }
             record = found
         } catch {

@@ -3,6 +3,7 @@ import Evals
 import Foundation
 import Improve
 import ImproveCore
+import ImprovePostgres
 import ImproveSQLite
 
 /// The body shared by `run`, `evolve` and `resume`: load, preflight, take the profile lock, open
@@ -46,7 +47,7 @@ struct RunExecution {
             }
             gate.configure(operation.spendCeiling(policy: prepared.policy.spendCeiling), now: now)
 
-            let lock = try await ProfileLock.acquire(profileDirectory: profileDirectory, storePath: execution.store, wait: operation.lockWait, now: Date.init)
+            let lock = try await ProfileLock.acquire(profileDirectory: profileDirectory, storePath: StoreLocator.lockAnchor(execution.store), wait: operation.lockWait, now: Date.init)
             session.profileLock = lock
             Terminal.note("improving \(profileDirectory) (store \(execution.store))")
             if let stale = lock.staleHolder {
@@ -55,9 +56,11 @@ struct RunExecution {
             // Only the lock holder uses this id, so a successor after a kill -9 reclaims the dead
             // holder's claimed steps at once rather than after their leases lapse.
             options.workerID = lock.workerID
-            let store = try Self.openStore(execution)
+            let store = try await Self.openStore(execution)
             session.store = store
             gate.attach(store)
+            // A distributed run's calls are sent by workers: the gate stands before each dispatch.
+            (store as? PostgresRunStore)?.gateDispatches { call in try await gate.around(call) }
 
             let monitor = InterruptionMonitor()
             let runOptions = options
@@ -106,11 +109,11 @@ struct RunExecution {
     }
 
     /// The store of `execution`, created if missing.
-    static func openStore(_ execution: ExecutionOptions) throws -> SQLiteRunStore {
+    static func openStore(_ execution: ExecutionOptions) async throws -> any RunStore {
         // A killed worker keeps its claims until their lease ends; a short lease makes a
         // resumed run reclaim them sooner (the journal renews leases of live workers).
         let lease = ProcessInfo.processInfo.environment["IMPROVE_STEP_LEASE_SECONDS"].flatMap(Double.init) ?? 30
-        return try SQLiteRunStore(path: execution.store, leaseDuration: lease)
+        return try await StoreLocator.open(execution.store, leaseDuration: lease, distributed: execution.distributed)
     }
 
     /// Prints `error` (redacted) and returns its exit code: the mapping every command that runs
@@ -157,7 +160,7 @@ struct RunExecution {
         }
 
         var policy: Policy
-        var start: (_ store: SQLiteRunStore, _ options: ImproveOptions, _ progress: @escaping @Sendable (ImproveProgress) -> Void) async throws -> Finished
+        var start: (_ store: any RunStore, _ options: ImproveOptions, _ progress: @escaping @Sendable (ImproveProgress) -> Void) async throws -> Finished
     }
 
     /// The profile directory's bundle, refused when `--strict` finds warnings or when a resumed

@@ -69,6 +69,14 @@ final class SpendGate: @unchecked Sendable {
         GatedModelClient(inner: client, gate: self)
     }
 
+    /// Runs `call`, a paid call that another process sends for this run (a worker of a
+    /// distributed run), behind this gate: counted, and not started once the ceiling is reached.
+    func around<Value: Sendable>(_ call: @Sendable () async throws -> Value) async throws -> Value {
+        try await enter()
+        defer { leave() }
+        return try await call()
+    }
+
     fileprivate func enter() async throws {
         if try await check() != nil {
             await drained()

@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImprovePostgres
 import ImproveSQLite
 
 /// Opening the store for the inspection commands (`runs`, `show`): read-only, so pointing one
@@ -12,7 +13,12 @@ enum StoreAccess {
         }
     }
 
-    static func openReadOnly(_ path: String?) throws -> SQLiteRunStore {
+    ///
+    /// A `postgres://` address opens the PostgreSQL store (migrating an empty database).
+    static func openReadOnly(_ path: String?) async throws -> any RunStore {
+        if let path, StoreLocator.isPostgres(path) {
+            return try await PostgresRunStore.open(try PostgresLocation(parsing: path))
+        }
         let resolved = URL(fileURLWithPath: path ?? SQLiteRunStore.defaultPath).standardizedFileURL.path
         guard FileManager.default.fileExists(atPath: resolved) else { throw NoStore(path: resolved) }
         return try SQLiteRunStore(path: resolved, mode: .readOnly)
