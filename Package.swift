@@ -3,13 +3,17 @@ import PackageDescription
 
 // Dependencies point one way: ImproveCore <- (Evals, Generators) <- Improve <- improve-cli;
 // store backends (ImproveSQLite) depend on ImproveCore only, and only executables and tests pick one.
+// Platform targets: ImproveHTTP (model providers, on ImproveCore; the CLI picks its wire formats)
+// and ImproveProcess (child processes, on nothing of ours; used by Evals and Generators).
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
 let package = Package(
     name: "improve",
-    platforms: [.macOS(.v14)],
+    // macOS 15: Synchronization.Mutex. CI builds and tests on Linux only; macOS builds by
+    // construction (no unconditional Glibc, no /proc in the package's targets).
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Improve", targets: ["Improve"]),
         .executable(name: "improve-cli", targets: ["improve-cli"]),
@@ -24,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        // Child processes: process groups, SIGKILL teardown on cancel, async pipes (ImproveProcess).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2"),
+        // FilePath for swift-subprocess's working directory on Linux (Apple platforms have System).
+        .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
         // The PostgreSQL store's client (connection pool, extended-query protocol, SCRAM auth).
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
@@ -33,7 +41,17 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Model providers over HTTP: wire formats, transport, providers.yaml and the registry.
+        .target(name: "ImproveHTTP", dependencies: ["ImproveCore"], swiftSettings: strict),
+        // Running child processes: time limits, SIGKILL of the whole process group, line sessions.
+        .target(
+            name: "ImproveProcess",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system", condition: .when(platforms: [.linux])),
             ],
             swiftSettings: strict
         ),
@@ -43,7 +61,7 @@ let package = Package(
             dependencies: ["ImproveCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
-        .target(name: "Evals", dependencies: ["ImproveCore"], swiftSettings: strict),
+        .target(name: "Evals", dependencies: ["ImproveCore", "ImproveProcess"], swiftSettings: strict),
         // The PostgreSQL store and the worker loop of distributed runs.
         .target(
             name: "ImprovePostgres",
@@ -54,22 +72,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Generators", dependencies: ["ImproveCore"], swiftSettings: strict),
+        .target(name: "Generators", dependencies: ["ImproveCore", "ImproveProcess"], swiftSettings: strict),
         .target(name: "Improve", dependencies: ["ImproveCore", "Evals", "Generators"], swiftSettings: strict),
         .executableTarget(
             name: "improve-cli",
+            // Every module the CLI imports, named here rather than reached through Improve.
             dependencies: [
-                "Improve", "ImproveCore", "ImproveSQLite", "ImprovePostgres", "Evals", "Generators",
+                "Improve", "ImproveCore", "ImproveHTTP", "ImproveSQLite", "ImprovePostgres", "Evals", "Generators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "ImproveTestSupport",
-            dependencies: ["ImproveCore"],
+            dependencies: ["ImproveCore", "ImproveHTTP"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -85,18 +105,20 @@ let package = Package(
             path: "Tests/ChaosWorker",
             swiftSettings: strict
         ),
-        .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveTestSupport"]),
+        .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveHTTP", "ImproveTestSupport"]),
+        .testTarget(name: "ImproveHTTPTests", dependencies: ["ImproveHTTP", "ImproveTestSupport"]),
+        .testTarget(name: "ImproveProcessTests", dependencies: ["ImproveProcess"]),
         .testTarget(name: "ImprovePostgresTests", dependencies: ["ImprovePostgres", "ImproveSQLite", "ImproveTestSupport"]),
         .testTarget(
             name: "ImproveSQLiteTests",
             dependencies: ["ImproveSQLite", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "EvalsTests",
-            dependencies: ["Evals", "ImproveSQLite", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveSQLite", "ImproveTestSupport"]),
+            dependencies: ["Evals", "ImproveHTTP", "ImproveSQLite", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveHTTP", "ImproveSQLite", "ImproveTestSupport"]),
         .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveSQLite", "ImprovePostgres", "ImproveTestSupport"]),
-        .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveSQLite", "ImproveTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveProcess", "ImproveSQLite", "ImprovePostgres", "ImproveTestSupport"]),
+        .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveHTTP", "ImproveSQLite", "ImproveTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

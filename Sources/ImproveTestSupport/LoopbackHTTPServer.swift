@@ -2,6 +2,8 @@ import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A small HTTP/1.1 server on 127.0.0.1 for tests: real sockets, keep-alive, `Content-Length`
@@ -54,7 +56,11 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     /// Binds an ephemeral port on 127.0.0.1, listens and starts accepting.
     public init(handler: @escaping Handler) throws {
         self.handler = handler
+        #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
         guard fd >= 0 else { throw LoopbackServerError.system("socket", errno) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -96,6 +102,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 break
             }
+            #if !canImport(Glibc)
+            var on: Int32 = 1
+            _ = setsockopt(client, SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<Int32>.size))
+            #endif
             let admitted = lock.withLock {
                 if stopped { return false }
                 open.insert(client)
@@ -160,8 +170,13 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                // MSG_NOSIGNAL: a client that gave up (a timeout test) must not SIGPIPE the process.
+                // A client that gave up (a timeout test) must not SIGPIPE the process: MSG_NOSIGNAL
+                // on Linux, SO_NOSIGPIPE (set at accept) on Darwin.
+                #if canImport(Glibc)
                 let sent = Glibc.send(fd, buffer.baseAddress?.advanced(by: offset), buffer.count - offset, Int32(MSG_NOSIGNAL))
+                #else
+                let sent = Darwin.send(fd, buffer.baseAddress?.advanced(by: offset), buffer.count - offset, 0)
+                #endif
                 if sent < 0 {
                     if errno == EINTR { continue }
                     return false

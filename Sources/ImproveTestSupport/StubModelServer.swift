@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveHTTP
 
 /// An OpenAI-compatible (and Anthropic Messages) model server on an ephemeral loopback port,
 /// for HTTP tests and in-process benchmarks: real sockets, real JSON, scripted failures.

@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveProcess
 import ImproveTestSupport
 import Testing
 

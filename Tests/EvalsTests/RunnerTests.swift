@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveTestSupport
 import Testing
 @testable import Evals
 

@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveHTTP
 import ImproveTestSupport
 import Testing
 @testable import Generators

@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveTestSupport
 import Testing
 @testable import Generators
 
@@ -133,23 +134,23 @@ struct AutoresearchTests {
         let experiment = try Experiment(value: "10")
         defer { experiment.remove() }
         let repo = experiment.directory
-        @discardableResult func git(_ arguments: String...) throws -> String { try GitBranchRecorder.git(arguments, in: repo) }
-        try git("init", "-q", "-b", "main")
-        try git("-c", "user.name=t", "-c", "user.email=t@t", "add", ".")
-        try git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "start")
-        let head = try git("rev-parse", "HEAD")
+        @discardableResult func git(_ arguments: String...) async throws -> String { try await GitBranchRecorder.git(arguments, in: repo) }
+        try await git("init", "-q", "-b", "main")
+        try await git("-c", "user.name=t", "-c", "user.email=t@t", "add", ".")
+        try await git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "start")
+        let head = try await git("rev-parse", "HEAD")
         let replies = ReplyQueue(["```\n8\n```", "```\n9\n```", "```\n6\n```"])
         let runner = AutoresearchRunner(spec: try experiment.spec(maxAttempts: 3), model: proposer, runID: "r42", logURL: experiment.log)
         let result = try await runner.run(client: ScriptedModelClient { _ in replies.next() })
         #expect(result.branch == "improve/r42")
         #expect(result.commits.count == 2)
-        #expect(try git("rev-parse", "improve/r42") == result.commits.last)
-        #expect(try git("show", "improve/r42:value.txt") == "6")
-        #expect(try git("show", "improve/r42~1:value.txt") == "8")
-        #expect(try git("rev-parse", "improve/r42~2") == head)
-        #expect(try git("rev-parse", "HEAD") == head)
-        #expect(try git("symbolic-ref", "HEAD") == "refs/heads/main")
-        #expect(try git("status", "--porcelain") == "")
+        #expect(try await git("rev-parse", "improve/r42") == result.commits.last)
+        #expect(try await git("show", "improve/r42:value.txt") == "6")
+        #expect(try await git("show", "improve/r42~1:value.txt") == "8")
+        #expect(try await git("rev-parse", "improve/r42~2") == head)
+        #expect(try await git("rev-parse", "HEAD") == head)
+        #expect(try await git("symbolic-ref", "HEAD") == "refs/heads/main")
+        #expect(try await git("status", "--porcelain") == "")
     }
 
     @Test func specErrorsNameTheField() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import ImproveCore
 @testable import Generators
+import ImproveTestSupport
 
 /// A deterministic evaluator for unit tests: the score of a (profile, item) pair comes from
 /// a closure over the two, and every pair asked for is logged.

@@ -1,4 +1,5 @@
 import ImproveCore
+import ImproveTestSupport
 import Testing
 @testable import Generators
 

@@ -3,6 +3,7 @@ import Foundation
 import Generators
 import Improve
 import ImproveCore
+import ImproveHTTP
 import ImproveSQLite
 import ImproveTestSupport
 import Testing

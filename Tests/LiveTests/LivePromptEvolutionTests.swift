@@ -3,6 +3,7 @@ import Evals
 import Generators
 import Improve
 import ImproveCore
+import ImproveHTTP
 import ImproveSQLite
 import ImproveTestSupport
 import Testing

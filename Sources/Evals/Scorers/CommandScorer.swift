@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveProcess
 
 /// Scores with an external program: it reads one JSON object on standard input
 /// (`{"id", "fields", "expected", "output"}`) and prints `{"score", "passed", "feedback"}`.

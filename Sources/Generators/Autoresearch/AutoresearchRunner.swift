@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveProcess
 
 /// What one experiment run produced; journaled as an `.experiment` step.
 public struct ExperimentRecord: Sendable, Codable, Equatable {
@@ -123,7 +124,7 @@ public struct AutoresearchRunner: Sendable {
         let noise = Self.sampleStandardDeviation(baseline)
         let threshold = max(2 * noise, spec.minDelta)
 
-        let git = recordInGit ? GitBranchRecorder.detect(directory: spec.directory, file: spec.file, run: runID) : nil
+        let git = recordInGit ? await GitBranchRecorder.detect(directory: spec.directory, file: spec.file, run: runID) : nil
         let format = StructuredFormat(fileName: spec.file)
         let proposer = format.flatMap { format in
             (try? format.parse(original)).map { _ in SpaceProposer(format: format, space: spec.space, sampler: spec.sampler, direction: spec.direction, seed: seed) }
@@ -173,7 +174,7 @@ public struct AutoresearchRunner: Sendable {
                 incumbent = candidate
                 best = metric
                 if let git {
-                    commits.append(try git.commit(content: candidate, message: "improve \(runID) attempt \(number): \(spec.metricName) \(metric)\n\n\(summary)"))
+                    commits.append(try await git.commit(content: candidate, message: "improve \(runID) attempt \(number): \(spec.metricName) \(metric)\n\n\(summary)"))
                 }
                 try record(Attempt(number: number, metric: metric, status: .keep, description: summary, source: proposal.source))
             } else {

@@ -1,4 +1,5 @@
 import Foundation
+import ImproveProcess
 
 /// Records each kept change as a commit on a branch of its own, `improve/<run>`, in the git
 /// repository holding the artifact, using only plumbing (`hash-object`, `read-tree` into a
@@ -16,68 +17,59 @@ public struct GitBranchRecorder: Sendable {
     public let branch: String
 
     /// A recorder when `directory` is inside a git work tree, nil otherwise (or without git).
-    public static func detect(directory: URL, file: String, run: String) -> GitBranchRecorder? {
-        guard let top = try? git(["rev-parse", "--show-toplevel"], in: directory), !top.isEmpty,
-              let prefix = try? git(["rev-parse", "--show-prefix"], in: directory) else { return nil }
+    public static func detect(directory: URL, file: String, run: String) async -> GitBranchRecorder? {
+        guard let top = try? await git(["rev-parse", "--show-toplevel"], in: directory), !top.isEmpty,
+              let prefix = try? await git(["rev-parse", "--show-prefix"], in: directory) else { return nil }
         return GitBranchRecorder(repository: URL(fileURLWithPath: top), path: prefix + file, branch: "improve/\(run)")
     }
 
     /// Commits `content` as the file's new version on the branch; returns the commit id.
     /// Idempotent: when the branch tip already has exactly this tree (a resumed run
     /// replaying a kept attempt), the tip is returned and nothing is written.
-    public func commit(content: String, message: String) throws -> String {
+    public func commit(content: String, message: String) async throws -> String {
         let ref = "refs/heads/\(branch)"
-        let existing = try? Self.git(["rev-parse", "--verify", "-q", "\(ref)^{commit}"], in: repository)
-        let parent: String? = (existing?.isEmpty == false) ? existing : (try? Self.git(["rev-parse", "--verify", "-q", "HEAD^{commit}"], in: repository))
-        let blob = try Self.git(["hash-object", "-w", "--stdin"], in: repository, input: content)
+        let existing = try? await Self.git(["rev-parse", "--verify", "-q", "\(ref)^{commit}"], in: repository)
+        let parent: String? = (existing?.isEmpty == false) ? existing : (try? await Self.git(["rev-parse", "--verify", "-q", "HEAD^{commit}"], in: repository))
+        let blob = try await Self.git(["hash-object", "-w", "--stdin"], in: repository, input: content)
         var mode = "100644"
-        if let parent, let entry = try? Self.git(["ls-tree", parent, "--", path], in: repository), let first = entry.split(separator: " ").first, !first.isEmpty {
+        if let parent, let entry = try? await Self.git(["ls-tree", parent, "--", path], in: repository), let first = entry.split(separator: " ").first, !first.isEmpty {
             mode = String(first)
         }
         let index = FileManager.default.temporaryDirectory.appendingPathComponent("improve-index-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: index) }
         let environment = ["GIT_INDEX_FILE": index.path]
         if let parent {
-            _ = try Self.git(["read-tree", parent], in: repository, environment: environment)
+            _ = try await Self.git(["read-tree", parent], in: repository, environment: environment)
         } else {
-            _ = try Self.git(["read-tree", "--empty"], in: repository, environment: environment)
+            _ = try await Self.git(["read-tree", "--empty"], in: repository, environment: environment)
         }
-        _ = try Self.git(["update-index", "--add", "--cacheinfo", "\(mode),\(blob),\(path)"], in: repository, environment: environment)
-        let tree = try Self.git(["write-tree"], in: repository, environment: environment)
-        if let parent, existing?.isEmpty == false, (try? Self.git(["rev-parse", "\(parent)^{tree}"], in: repository)) == tree {
+        _ = try await Self.git(["update-index", "--add", "--cacheinfo", "\(mode),\(blob),\(path)"], in: repository, environment: environment)
+        let tree = try await Self.git(["write-tree"], in: repository, environment: environment)
+        if let parent, existing?.isEmpty == false, (try? await Self.git(["rev-parse", "\(parent)^{tree}"], in: repository)) == tree {
             return parent
         }
         var identity: [String: String] = [:]
-        if (try? Self.git(["config", "user.name"], in: repository))?.isEmpty ?? true {
+        if (try? await Self.git(["config", "user.name"], in: repository))?.isEmpty ?? true {
             identity = ["GIT_AUTHOR_NAME": "improve", "GIT_AUTHOR_EMAIL": "improve@localhost", "GIT_COMMITTER_NAME": "improve", "GIT_COMMITTER_EMAIL": "improve@localhost"]
         }
-        let commit = try Self.git(["commit-tree", tree] + (parent.map { ["-p", $0] } ?? []) + ["-m", message], in: repository, environment: identity)
-        _ = try Self.git(["update-ref", ref, commit] + (existing?.isEmpty == false ? [existing ?? ""] : [String(repeating: "0", count: 40)]), in: repository)
+        let commit = try await Self.git(["commit-tree", tree] + (parent.map { ["-p", $0] } ?? []) + ["-m", message], in: repository, environment: identity)
+        _ = try await Self.git(["update-ref", ref, commit] + (existing?.isEmpty == false ? [existing ?? ""] : [String(repeating: "0", count: 40)]), in: repository)
         return commit
     }
 
+    /// The longest a single git plumbing command may take before it is killed.
+    static let timeoutSeconds: Double = 300
+
     /// Runs git and returns its trimmed stdout; a non-zero exit is a ``GitError``.
     @discardableResult
-    static func git(_ arguments: [String], in directory: URL, input: String? = nil, environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try? stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw GitError(arguments: arguments, status: process.terminationStatus, stderr: String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    static func git(_ arguments: [String], in directory: URL, input: String? = nil, environment: [String: String] = [:]) async throws -> String {
+        let result = try await TimedProcess.run(
+            ["git"] + arguments, input: Data((input ?? "").utf8), in: directory, environment: environment, timeout: timeoutSeconds)
+        guard result.exitCode == 0, !result.timedOut else {
+            let stderr = result.timedOut ? "no answer within \(timeoutSeconds) s" : result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw GitError(arguments: arguments, status: result.exitCode, stderr: stderr)
         }
-        return String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

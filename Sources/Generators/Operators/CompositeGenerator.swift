@@ -24,6 +24,10 @@ public struct CompositeGenerator: CandidateGenerator {
             (CompletionTemplateOperator(), 2),
             // Both edits at once: on hard tasks each alone ties at 0 (see StackedOperators).
             (StackedOperators(), 2),
+            // The labels asked about after the input (see QuestionTemplateOperator), alone and
+            // with the format constraint.
+            (QuestionTemplateOperator(), 2),
+            (StackedOperators([FormatConstraintOperator(), QuestionTemplateOperator()]), 1.5),
             (DemonstrationGenerator(), 1.5),
             (MergeGenerator(), 1),
             (PruneOperator(), 0.5),

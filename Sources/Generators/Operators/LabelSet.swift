@@ -15,7 +15,10 @@ struct LabelSet {
     }
 
     /// "positive or negative", "a, b or c".
-    var alternatives: String {
+    var alternatives: String { Self.spoken(labels) }
+
+    /// `labels` as a spoken choice, in the order given.
+    static func spoken(_ labels: [String]) -> String {
         labels.count == 2 ? "\(labels[0]) or \(labels[1])" : labels.dropLast().joined(separator: ", ") + " or " + (labels.last ?? "")
     }
 

@@ -19,7 +19,8 @@ public struct PromptEvolutionGeneratorKind: GeneratorKind {
     }
 }
 
-/// `operators`: the model-free prompt edits alone (format constraint, completion template, prune).
+/// `operators`: the model-free prompt edits alone (the two-edit stack, format constraint,
+/// completion template, question template, prune).
 public struct OperatorsGeneratorKind: GeneratorKind {
     /// Creates the kind.
     public init() {}
@@ -27,9 +28,12 @@ public struct OperatorsGeneratorKind: GeneratorKind {
     public var name: String { "operators" }
     /// The prompt.
     public var surfaces: Set<SurfaceKind> { [.prompt] }
-    /// The three operators, weighted 2:2:1.
+    /// The stack most often: from a seed that names no label, each single edit ties at 0.
     public func make(_ request: GeneratorRequest) throws -> any CandidateGenerator {
-        CompositeGenerator([(FormatConstraintOperator(), 2), (CompletionTemplateOperator(), 2), (PruneOperator(), 1)])
+        CompositeGenerator([
+            (StackedOperators(), 4), (FormatConstraintOperator(), 2), (CompletionTemplateOperator(), 2),
+            (QuestionTemplateOperator(), 2), (PruneOperator(), 1),
+        ])
     }
 }
 

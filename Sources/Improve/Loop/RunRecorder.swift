@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Generators
 import ImproveCore
 
@@ -56,14 +57,13 @@ struct RunRecorder: Sendable {
 /// with the same contents: the n-th `proposal` with a given content gets the same key in every
 /// process, while two genuinely equal events of one run still get two keys. Keys do not depend on
 /// the order of unequal events, which concurrent evaluation may change.
-final class EventKeys: @unchecked Sendable {
-    private let lock = NSLock()
-    private var seen: [String: Int] = [:]
+final class EventKeys: Sendable {
+    private let seen = Mutex<[String: Int]>([:])
 
     /// The key of the next event of `kind` with `payload`.
     func next(kind: String, payload: JSONValue) throws -> String {
         let content = "\(kind):\(try ContentHash.of(payload))"
-        let occurrence = lock.withLock {
+        let occurrence = seen.withLock { seen in
             let count = seen[content, default: 0]
             seen[content] = count + 1
             return count

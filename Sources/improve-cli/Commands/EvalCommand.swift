@@ -3,6 +3,7 @@ import Evals
 import Foundation
 import Improve
 import ImproveCore
+import ImproveHTTP
 import ImproveSQLite
 
 /// `improve-cli eval`: score a profile as it is, on one split of its suite and its personas.

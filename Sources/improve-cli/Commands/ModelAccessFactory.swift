@@ -2,6 +2,7 @@ import Evals
 import Foundation
 import Improve
 import ImproveCore
+import ImproveHTTP
 
 /// Builds the raw model clients for a profile directory: provider config, then an optional cassette.
 enum ModelAccessFactory {

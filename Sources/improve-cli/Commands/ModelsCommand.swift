@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImproveCore
+import ImproveHTTP
 
 /// `improve-cli models`: look at the configured models.
 struct ModelsCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Improve
 import ImproveCore
+import ImproveHTTP
 import ImprovePostgres
 
 /// `improve-cli worker`: runs the model calls that distributed runs (`run --distributed`)

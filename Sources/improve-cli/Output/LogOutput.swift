@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import ImproveCore
 import Logging
 
@@ -40,14 +41,13 @@ enum LogOutput {
 }
 
 /// Remembers the one bootstrap.
-private final class ConfiguredFormat: @unchecked Sendable {
-    private let lock = NSLock()
-    private var chosen: LogFormat?
+private final class ConfiguredFormat: Sendable {
+    private let chosen = Mutex<LogFormat?>(nil)
 
-    var format: LogFormat { lock.withLock { chosen ?? .text } }
+    var format: LogFormat { chosen.withLock { $0 ?? .text } }
 
     func claim(_ format: LogFormat) -> Bool {
-        lock.withLock {
+        chosen.withLock { chosen in
             guard chosen == nil else { return false }
             chosen = format
             return true

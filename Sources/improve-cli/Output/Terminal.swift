@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 
 /// Human output on a terminal, silence (or JSON) for machines.
@@ -31,8 +32,9 @@ enum Terminal {
 
 /// A single progress line on a terminal, redrawn in place; nothing on a pipe or a file (cron
 /// mail and log files get the notes and the one summary line, not a stream of progress).
-final class ProgressLine: @unchecked Sendable {
-    private let lock = NSLock()
+final class ProgressLine: Sendable {
+    /// Serialises writes, so two redraws never interleave their bytes.
+    private let lock = Mutex(())
     private let enabled: Bool
 
     init(enabled: Bool) {
@@ -41,11 +43,11 @@ final class ProgressLine: @unchecked Sendable {
 
     func update(_ text: String, fraction: Double?) {
         guard enabled else { return }
-        lock.withLock { FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8)) }
+        lock.withLock { _ in FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8)) }
     }
 
     func finish() {
         guard enabled else { return }
-        lock.withLock { FileHandle.standardError.write(Data("\n".utf8)) }
+        lock.withLock { _ in FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,7 +18,7 @@ import Glibc
 /// `kill -9` either the next cron run waits out the lease or a live but slow holder loses its
 /// lease; the kernel knows exactly when the holder died. flock is local to one machine (and
 /// unreliable on some network file systems), which is the scope of this lock.
-final class ProfileLock: @unchecked Sendable {
+final class ProfileLock: Sendable {
     /// Who holds (or last held) a profile's lock.
     struct Holder: Codable, Equatable {
         var pid: Int32
@@ -55,14 +56,15 @@ final class ProfileLock: @unchecked Sendable {
     /// instead of waiting for their leases to lapse.
     let workerID: String
     private let descriptor: Int32
-    private var holder: Holder
-    private var released = false
+    /// The record as written, and whether the lock was given back; one lock so a release racing
+    /// a note never writes a record after it was removed.
+    private let state: Mutex<(holder: Holder, released: Bool)>
 
     private init(lockFile: URL, holderFile: URL, descriptor: Int32, holder: Holder, stale: Holder?) {
         self.lockFile = lockFile
         self.holderFile = holderFile
         self.descriptor = descriptor
-        self.holder = holder
+        self.state = Mutex((holder, false))
         self.staleHolder = stale
         self.workerID = holder.workerID
     }
@@ -114,26 +116,31 @@ final class ProfileLock: @unchecked Sendable {
             pid: info.processIdentifier, host: info.hostName, since: now(), profile: profile,
             workerID: "\(info.hostName)-profile-\(key)", runID: nil)
         let lock = ProfileLock(lockFile: lockFile, holderFile: holderFile, descriptor: descriptor, holder: holder, stale: stale)
-        try lock.writeHolder()
+        try lock.writeHolder(holder)
         return lock
     }
 
     /// Names the run in the holder record once it is known.
     func note(runID: String) {
-        holder.runID = runID
-        try? writeHolder()
+        state.withLock { state in
+            guard !state.released else { return }
+            state.holder.runID = runID
+            try? writeHolder(state.holder)
+        }
     }
 
     /// Removes the holder record and drops the lock (also done by the kernel when the process dies).
     func release() {
-        guard !released else { return }
-        released = true
-        try? FileManager.default.removeItem(at: holderFile)
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
+        state.withLock { state in
+            guard !state.released else { return }
+            state.released = true
+            try? FileManager.default.removeItem(at: holderFile)
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+        }
     }
 
-    private func writeHolder() throws {
+    private func writeHolder(_ holder: Holder) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601

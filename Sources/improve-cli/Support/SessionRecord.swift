@@ -1,24 +1,49 @@
 import Foundation
 import Improve
 import ImproveCore
+import Synchronization
 
 /// What one process did to a run, gathered while it runs and written when it ends: a `session`
 /// event in the store (paid and replayed calls, exit status, stop reason, wall time), the
 /// profile lock released, and the metrics file rewritten.
-final class SessionRecord: @unchecked Sendable {
-    private let lock = NSLock()
+final class SessionRecord: Sendable {
+    private struct State {
+        var runID: String?
+        var finishedAlready = false
+        var gate: SpendGate?
+        var store: (any RunStore)?
+        var profileLock: ProfileLock?
+        var stopReason: String?
+    }
+
+    private let state = Mutex(State())
     private let started = ContinuousClock.now
-    private var _runID: String?
-    private var _finishedAlready = false
-    var gate: SpendGate?
-    var store: (any RunStore)?
-    var profileLock: ProfileLock?
-    var stopReason: String?
+
+    /// The spend gate in front of this process's provider clients, once made.
+    var gate: SpendGate? {
+        get { state.withLock { $0.gate } }
+        set { state.withLock { $0.gate = newValue } }
+    }
+    /// The run store, once open.
+    var store: (any RunStore)? {
+        get { state.withLock { $0.store } }
+        set { state.withLock { $0.store = newValue } }
+    }
+    /// The profile lock this process holds, once taken.
+    var profileLock: ProfileLock? {
+        get { state.withLock { $0.profileLock } }
+        set { state.withLock { $0.profileLock = newValue } }
+    }
+    /// Why the run stopped early, if it did.
+    var stopReason: String? {
+        get { state.withLock { $0.stopReason } }
+        set { state.withLock { $0.stopReason = newValue } }
+    }
 
     /// The run this process opened, joined or resumed, once known.
     var runID: String? {
-        get { lock.withLock { _runID } }
-        set { lock.withLock { _runID = newValue } }
+        get { state.withLock { $0.runID } }
+        set { state.withLock { $0.runID = newValue } }
     }
 
     /// Follows the run's progress notes for its id (and names it in the lock's holder record).
@@ -28,7 +53,7 @@ final class SessionRecord: @unchecked Sendable {
         case .started(let runID, _, _), .startedArtifact(let runID, _, _): id = runID
         case .joined(let runID):
             id = runID
-            lock.withLock { _finishedAlready = true }
+            state.withLock { $0.finishedAlready = true }
         default: id = nil
         }
         guard let id, runID == nil else { return }
@@ -45,7 +70,7 @@ final class SessionRecord: @unchecked Sendable {
             // Every completed paid step of the run that this process did not pay for itself was
             // answered from the journal, unless the run had already finished and was only joined.
             var replayed = 0
-            if !lock.withLock({ _finishedAlready }) {
+            if !state.withLock({ $0.finishedAlready }) {
                 replayed = max(0, ((try? await store.paidSteps(runID: runID)) ?? 0) - paid)
             }
             let elapsed = ContinuousClock.now - started

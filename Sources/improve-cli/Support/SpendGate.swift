@@ -1,6 +1,7 @@
 import Foundation
 import Improve
 import ImproveCore
+import Synchronization
 
 /// Stands in front of every raw provider client of one process: it counts the calls actually
 /// sent (paid), and, with a ceiling, reads the store's ledger before each one.
@@ -11,7 +12,7 @@ import ImproveCore
 /// paid twice), then cancels the run and throws `CancellationError`, which stops it at a step
 /// boundary exactly like Ctrl-C and leaves it resumable. Calls started together may overshoot the ceiling by at
 /// most the provider's concurrency.
-final class SpendGate: @unchecked Sendable {
+final class SpendGate: Sendable {
     /// Why the gate stopped the run.
     struct Stop: Sendable, CustomStringConvertible {
         var ceiling: String
@@ -22,42 +23,45 @@ final class SpendGate: @unchecked Sendable {
         }
     }
 
-    private var store: (any RunStore)?
-    private var ceiling: SpendCeiling?
-    private var windowStart = Date.distantPast
-    private var windowText = ""
-    private let lock = NSLock()
-    private var paid = 0
-    private var inFlight = 0
-    private var stop: Stop?
-    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
-    private var onStop: (@Sendable () -> Void)?
+    private struct State {
+        var store: (any RunStore)?
+        var ceiling: SpendCeiling?
+        var windowStart = Date.distantPast
+        var windowText = ""
+        var paid = 0
+        var inFlight = 0
+        var stop: Stop?
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+        var onStop: (@Sendable () -> Void)?
+    }
+
+    private let state = Mutex(State())
 
     /// Sets the ceiling (nil: count calls only). `now` was read once by the caller; the window's
     /// start is fixed from it, never re-read from a clock here.
     func configure(_ setting: SpendCeilingSetting?, now: Date) {
-        lock.withLock {
-            ceiling = setting?.ceiling
-            windowStart = now.addingTimeInterval(-(setting?.windowSeconds ?? 0))
-            windowText = setting?.window ?? ""
+        state.withLock { state in
+            state.ceiling = setting?.ceiling
+            state.windowStart = now.addingTimeInterval(-(setting?.windowSeconds ?? 0))
+            state.windowText = setting?.window ?? ""
         }
     }
 
     /// Called once the ceiling stops the run (after the calls in flight finished): cancels the run.
     func whenStopped(_ action: @escaping @Sendable () -> Void) {
-        lock.withLock { onStop = action }
+        state.withLock { $0.onStop = action }
     }
 
     /// The store whose ledger the ceiling is checked against, once it is open (the gate is
     /// made before the store, because preflight must not create a store file).
     func attach(_ store: any RunStore) {
-        lock.withLock { self.store = store }
+        state.withLock { $0.store = store }
     }
 
     /// Calls this process sent to a provider.
-    var paidCalls: Int { lock.withLock { paid } }
+    var paidCalls: Int { state.withLock { $0.paid } }
     /// Set once the ceiling stopped the run.
-    var stopped: Stop? { lock.withLock { stop } }
+    var stopped: Stop? { state.withLock { $0.stop } }
 
     /// Every client `access` makes, behind this gate.
     func guarding(_ access: ModelAccess) -> ModelAccess {
@@ -82,47 +86,47 @@ final class SpendGate: @unchecked Sendable {
             await drained()
             // Cancel the whole run, as Ctrl-C does, so no code path that tolerates a failed
             // call (a discarded proposal, a persona turn) carries on without its answers.
-            lock.withLock { onStop }?()
+            state.withLock { $0.onStop }?()
             throw CancellationError()
         }
     }
 
     /// Registers the call as in flight unless the ceiling is reached; returns the stop otherwise.
     private func check() async throws -> Stop? {
-        if let stop = lock.withLock({ stop }) { return stop }
-        let (store, ceiling, windowStart, windowText) = lock.withLock { (self.store, self.ceiling, self.windowStart, self.windowText) }
+        if let stop = state.withLock({ $0.stop }) { return stop }
+        let (store, ceiling, windowStart, windowText) = state.withLock { ($0.store, $0.ceiling, $0.windowStart, $0.windowText) }
         if let ceiling, let store {
             let totals = try await store.ledgerTotals(since: windowStart)
             if ceiling.isReached(by: totals) {
                 let reason = Stop(ceiling: ceiling.description, spent: ceiling.format(ceiling.spent(totals)), window: windowText)
-                return lock.withLock {
-                    if stop == nil { stop = reason }
-                    return stop
+                return state.withLock { state in
+                    if state.stop == nil { state.stop = reason }
+                    return state.stop
                 }
             }
         }
-        lock.withLock {
-            paid += 1
-            inFlight += 1
+        state.withLock { state in
+            state.paid += 1
+            state.inFlight += 1
         }
         return nil
     }
 
     fileprivate func leave() {
-        let waiters: [CheckedContinuation<Void, Never>] = lock.withLock {
-            inFlight -= 1
-            guard inFlight == 0 else { return [] }
-            defer { drainWaiters = [] }
-            return drainWaiters
+        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            state.inFlight -= 1
+            guard state.inFlight == 0 else { return [] }
+            defer { state.drainWaiters = [] }
+            return state.drainWaiters
         }
         waiters.forEach { $0.resume() }
     }
 
     private func drained() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = lock.withLock {
-                if inFlight == 0 { return true }
-                drainWaiters.append(continuation)
+            let ready = state.withLock { state in
+                if state.inFlight == 0 { return true }
+                state.drainWaiters.append(continuation)
                 return false
             }
             if ready { continuation.resume() }

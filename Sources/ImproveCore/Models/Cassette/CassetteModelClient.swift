@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Records model calls to a JSONL cassette and replays them, for offline deterministic tests
 /// (tier 4) and for re-running recorded experiments without paying again.
@@ -6,7 +7,7 @@ import Foundation
 /// Each line is `{"key": ..., "request": ..., "response": ...}`; lines are appended with one
 /// `write` to a file opened for appending, so a crash leaves whole lines. The file is read once,
 /// when the client is made. Replayed answers carry `source: "replay"`.
-public final class CassetteModelClient: ModelClient, @unchecked Sendable {
+public final class CassetteModelClient: ModelClient, Sendable {
     /// What to do on a call.
     public enum Mode: String, Sendable, CaseIterable {
         /// Always call the inner client and append the answer.
@@ -30,8 +31,9 @@ public final class CassetteModelClient: ModelClient, @unchecked Sendable {
     /// The endpoint name keys are computed with (see ``EndpointIdentity``).
     public let endpoint: String
 
-    private let lock = NSLock()
-    private var entries: [String: ChatResponse]
+    /// The recorded answers by key; appends to the file happen under the same lock, so the file
+    /// and the table never disagree.
+    private let entries: Mutex<[String: ChatResponse]>
 
     /// Opens (or starts) the cassette at `file`.
     ///
@@ -43,7 +45,7 @@ public final class CassetteModelClient: ModelClient, @unchecked Sendable {
         self.file = file
         self.mode = mode
         self.endpoint = endpoint ?? (inner as? any EndpointIdentified)?.endpointIdentity ?? ""
-        self.entries = try Self.read(file)
+        self.entries = Mutex(try Self.read(file))
     }
 
     /// The key this cassette files `request` under.
@@ -52,11 +54,11 @@ public final class CassetteModelClient: ModelClient, @unchecked Sendable {
     }
 
     /// Number of recorded keys.
-    public var count: Int { lock.withLock { entries.count } }
+    public var count: Int { entries.withLock { $0.count } }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         let key = try key(for: request)
-        if mode != .record, let recorded = lock.withLock({ entries[key] }) {
+        if mode != .record, let recorded = entries.withLock({ $0[key] }) {
             var replayed = recorded
             replayed.source = "replay"
             return replayed
@@ -72,7 +74,7 @@ public final class CassetteModelClient: ModelClient, @unchecked Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var line = try encoder.encode(entry)
         line.append(UInt8(ascii: "\n"))
-        try lock.withLock {
+        try entries.withLock { entries in
             try AppendOnlyFile.appendLine(line, to: file)
             entries[entry.key] = entry.response
         }

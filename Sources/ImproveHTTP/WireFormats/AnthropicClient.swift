@@ -1,4 +1,5 @@
 import Foundation
+import ImproveCore
 
 /// A client for Anthropic's Messages API (`POST {baseURL}/messages`): the key goes in
 /// `x-api-key`, the API version in `anthropic-version`, and system messages are joined into

@@ -1,25 +1,26 @@
 import Foundation
+import ImproveCore
+import Synchronization
 
 /// A deterministic in-process model for unit tests and offline examples: answers come from a
 /// closure over the request, and every answered call is counted (a throwing script is not).
-public final class ScriptedModelClient: ModelClient, @unchecked Sendable {
+public final class ScriptedModelClient: ModelClient, Sendable {
     public typealias Script = @Sendable (ChatRequest) throws -> String
-    private let lock = NSLock()
     private let script: Script
-    private var requests: [ChatRequest] = []
+    private let requests = Mutex<[ChatRequest]>([])
 
     public init(_ script: @escaping Script) {
         self.script = script
     }
 
     /// Every request seen so far, in call order.
-    public var calls: [ChatRequest] { lock.withLock { requests } }
-    public var callCount: Int { lock.withLock { requests.count } }
+    public var calls: [ChatRequest] { requests.withLock { $0 } }
+    public var callCount: Int { requests.withLock { $0.count } }
 
     /// Records the request and returns the script's answer (counted like a completed call).
     public func answer(_ request: ChatRequest) throws -> String {
         let text = try script(request)
-        lock.withLock { requests.append(request) }
+        requests.withLock { $0.append(request) }
         return text
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ImproveCore
+import ImproveHTTP
 import ImproveTestSupport
 import Testing
 
@@ -12,10 +13,8 @@ struct ProviderReplyTests {
     static func client(_ baseURL: URL, kind: ProviderConfig.Kind = .openai, apiKey: String? = nil) -> any ModelClient {
         let config = ProviderConfig(name: "stubbed", kind: kind, baseURL: baseURL, maxRetries: 0)
         let retry = RetryPolicy(maxAttempts: 1)
-        switch kind {
-        case .openai: return OpenAICompatibleClient(config: config, baseURL: baseURL, apiKey: apiKey, retry: retry)
-        case .anthropic: return AnthropicClient(config: config, baseURL: baseURL, apiKey: apiKey, retry: retry)
-        }
+        let format = ProviderWireFormats.builtIn.format(for: kind)!
+        return format.client(for: ProviderEndpoint(config: config, baseURL: baseURL, apiKey: apiKey, limiter: ConcurrencyLimiter(limit: 1), retry: retry))
     }
 
     static func failure(_ reply: StubReply, kind: ProviderConfig.Kind = .openai) async throws -> ModelError {

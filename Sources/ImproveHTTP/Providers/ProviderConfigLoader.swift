@@ -1,11 +1,12 @@
 import Foundation
+import ImproveCore
 
 /// Reads `providers.yaml`:
 ///
 /// ```yaml
 /// providers:
 ///   vllm:
-///     kind: openai                 # openai | anthropic
+///     kind: openai                 # a ProviderWireFormats kind: openai | anthropic
 ///     baseURL: http://gpu-box:8000/v1
 ///     apiKeyEnv: VLLM_API_KEY      # the variable's NAME; keys never live in files
 ///     concurrency: 8
@@ -25,17 +26,22 @@ public enum ProviderConfigLoader {
     ]
     static let priceKeys = ["inputPerMillion", "outputPerMillion"]
 
-    /// Loads a file and merges it over `base`.
-    public static func load(contentsOf url: URL, over base: [String: ProviderConfig] = ProviderConfig.builtIns) throws -> [String: ProviderConfig] {
-        try parse(ConfigNode.load(contentsOf: url), over: base)
+    /// Loads a file and merges it over `base`; `kind:` must name one of `wireFormats`.
+    public static func load(
+        contentsOf url: URL, over base: [String: ProviderConfig] = ProviderConfig.builtIns, wireFormats: ProviderWireFormats = .builtIn
+    ) throws -> [String: ProviderConfig] {
+        try parse(ConfigNode.load(contentsOf: url), over: base, wireFormats: wireFormats)
     }
 
-    /// Parses YAML text (`file` names it in errors) and merges it over `base`.
-    public static func parse(_ text: String, file: String, over base: [String: ProviderConfig] = ProviderConfig.builtIns) throws -> [String: ProviderConfig] {
-        try parse(ConfigNode.parse(text, file: file), over: base)
+    /// Parses YAML text (`file` names it in errors) and merges it over `base`; `kind:` must
+    /// name one of `wireFormats`.
+    public static func parse(
+        _ text: String, file: String, over base: [String: ProviderConfig] = ProviderConfig.builtIns, wireFormats: ProviderWireFormats = .builtIn
+    ) throws -> [String: ProviderConfig] {
+        try parse(ConfigNode.parse(text, file: file), over: base, wireFormats: wireFormats)
     }
 
-    static func parse(_ root: ConfigNode, over base: [String: ProviderConfig]) throws -> [String: ProviderConfig] {
+    static func parse(_ root: ConfigNode, over base: [String: ProviderConfig], wireFormats: ProviderWireFormats) throws -> [String: ProviderConfig] {
         let top = try root.mapping()
         try top.rejectUnknownKeys(topKeys)
         var result = base
@@ -44,16 +50,16 @@ public enum ProviderConfigLoader {
             guard isValidName(name) else {
                 throw node.error("\"\(name)\" is not a valid provider name", hint: "lower-case letters, digits, - and _")
             }
-            result[name] = try parseProvider(node, name: name, base: base[name])
+            result[name] = try parseProvider(node, name: name, base: base[name], kinds: wireFormats.kinds)
         }
         return result
     }
 
-    static func parseProvider(_ node: ConfigNode, name: String, base: ProviderConfig?) throws -> ProviderConfig {
+    static func parseProvider(_ node: ConfigNode, name: String, base: ProviderConfig?, kinds: [String]) throws -> ProviderConfig {
         let fields = try node.mapping()
         try fields.rejectUnknownKeys(providerKeys)
-        let kindNode: ConfigNode? = try base == nil ? fields.required("kind", hint: "openai or anthropic") : fields.optional("kind")
-        let kind = try kindNode.flatMap { ProviderConfig.Kind(rawValue: try $0.oneOf(ProviderConfig.Kind.allCases.map(\.rawValue))) } ?? base?.kind
+        let kindNode: ConfigNode? = try base == nil ? fields.required("kind", hint: kindsHint(kinds)) : fields.optional("kind")
+        let kind = try kindNode.map { ProviderConfig.Kind(rawValue: try $0.oneOf(kinds)) } ?? base?.kind
         var config = base ?? ProviderConfig(name: name, kind: kind ?? .openai, baseURL: nil)
         config.kind = kind ?? config.kind
 
@@ -84,6 +90,12 @@ public enum ProviderConfigLoader {
             }
         }
         return config
+    }
+
+    /// "openai or anthropic"; "a, b or c" for longer lists.
+    static func kindsHint(_ kinds: [String]) -> String {
+        guard let last = kinds.last, kinds.count > 1 else { return kinds.first ?? "" }
+        return kinds.dropLast().joined(separator: ", ") + " or " + last
     }
 
     static func parseURL(_ node: ConfigNode) throws -> URL {

@@ -1,4 +1,5 @@
 import Foundation
+import ImproveCore
 
 /// Price of a model in US dollars per million tokens.
 public struct ModelPrice: Sendable, Equatable, Codable {
@@ -13,12 +14,23 @@ public struct ModelPrice: Sendable, Equatable, Codable {
 
 /// One model provider: where it is, how to authenticate, how hard to push it, what it costs.
 public struct ProviderConfig: Sendable, Equatable {
-    /// The wire protocol.
-    public enum Kind: String, Sendable, CaseIterable {
-        /// OpenAI chat completions (OpenAI, OpenRouter, vLLM, Ollama, llama.cpp).
-        case openai
-        /// Anthropic Messages.
-        case anthropic
+    /// The wire protocol, by the `kind:` word in providers.yaml. Each ``ProviderWireFormat``
+    /// declares its own (``openai``, ``anthropic``); ``ProviderWireFormats`` lists the known ones.
+    public struct Kind: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+        /// The word, e.g. `openai`.
+        public let rawValue: String
+
+        /// The kind named `rawValue` (known or not: ``ProviderWireFormats`` decides).
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        /// The kind named by a literal, as wire formats declare theirs.
+        public init(stringLiteral value: String) {
+            self.rawValue = value
+        }
+
+        public var description: String { rawValue }
     }
 
     public var name: String

@@ -1,4 +1,5 @@
 import Foundation
+import ImproveCore
 
 /// Says what a reply body that is not the expected JSON actually is, with the check that
 /// usually fixes it: servers behind the wrong URL answer with web pages, proxies with login

@@ -1,6 +1,8 @@
 import Foundation
+import ImproveCore
 
-/// The configured providers, and the factory for their clients.
+/// The configured providers, and the factory for their clients: each provider's `kind` picks
+/// a wire format from ``ProviderWireFormats`` (no switch on kinds here).
 ///
 /// Holds one ``ConcurrencyLimiter`` per provider, so every client it makes for a provider
 /// shares that provider's cap.
@@ -9,33 +11,40 @@ public final class ProviderRegistry: Sendable {
     public let providers: [String: ProviderConfig]
     /// The providers.yaml that was read, if one was found.
     public let sourceFile: URL?
+    /// The wire formats clients are made with.
+    public let wireFormats: ProviderWireFormats
     private let environment: [String: String]
     private let limiters: CreatedOnce<ConcurrencyLimiter>
 
     /// A registry over `providers` (the built-ins by default) reading keys and URL overrides
-    /// from `environment`.
+    /// from `environment`, making clients with `wireFormats`.
     public init(
         providers: [String: ProviderConfig] = ProviderConfig.builtIns, sourceFile: URL? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, wireFormats: ProviderWireFormats = .builtIn
     ) {
         self.providers = providers
         self.sourceFile = sourceFile
         self.environment = environment
+        self.wireFormats = wireFormats
         self.limiters = CreatedOnce()
     }
 
     /// Reads the first existing `providers.yaml` among `searching` (files, or directories that
     /// contain one) merged over the built-ins; just the built-ins when none exists.
-    public static func load(searching: [URL], environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProviderRegistry {
+    public static func load(
+        searching: [URL], environment: [String: String] = ProcessInfo.processInfo.environment, wireFormats: ProviderWireFormats = .builtIn
+    ) throws -> ProviderRegistry {
         let manager = FileManager.default
         for candidate in searching {
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: candidate.path, isDirectory: &isDirectory) else { continue }
             let file = isDirectory.boolValue ? candidate.appendingPathComponent("providers.yaml") : candidate
             guard manager.fileExists(atPath: file.path) else { continue }
-            return ProviderRegistry(providers: try ProviderConfigLoader.load(contentsOf: file), sourceFile: file, environment: environment)
+            return ProviderRegistry(
+                providers: try ProviderConfigLoader.load(contentsOf: file, wireFormats: wireFormats), sourceFile: file,
+                environment: environment, wireFormats: wireFormats)
         }
-        return ProviderRegistry(environment: environment)
+        return ProviderRegistry(environment: environment, wireFormats: wireFormats)
     }
 
     /// The provider named `name`.
@@ -58,8 +67,8 @@ public final class ProviderRegistry: Sendable {
         throw ProviderError.noBaseURL(provider: config.name)
     }
 
-    /// A client for `spec`'s provider: the right wire protocol, key, URL, and the provider's
-    /// shared limiter. A missing key fails here, naming the variable (never a value).
+    /// A client for `spec`'s provider: the wire format its `kind` names, key, URL, and the
+    /// provider's shared limiter. A missing key fails here, naming the variable (never a value).
     ///
     /// - Parameter retry: overrides the provider's retry schedule (tests pass a fast one).
     public func client(for spec: ModelSpec, retry: RetryPolicy? = nil) throws -> any ModelClient {
@@ -69,12 +78,12 @@ public final class ProviderRegistry: Sendable {
             guard let value = environment[variable], !value.isEmpty else { throw ModelError.missingKey(provider: config.name, variable: variable) }
             apiKey = value
         }
+        guard let format = wireFormats.format(for: config.kind) else {
+            throw ProviderError.unknownWireFormat(provider: config.name, kind: config.kind.rawValue, known: wireFormats.kinds)
+        }
         let url = try baseURL(for: config)
         let limiter = limiters.value(for: config.name) { ConcurrencyLimiter(limit: config.concurrency) }
-        switch config.kind {
-        case .openai: return OpenAICompatibleClient(config: config, baseURL: url, apiKey: apiKey, limiter: limiter, retry: retry)
-        case .anthropic: return AnthropicClient(config: config, baseURL: url, apiKey: apiKey, limiter: limiter, retry: retry)
-        }
+        return format.client(for: ProviderEndpoint(config: config, baseURL: url, apiKey: apiKey, limiter: limiter, retry: retry))
     }
 }
 
@@ -86,6 +95,9 @@ public enum ProviderError: Error, CustomStringConvertible, Equatable, Sendable {
     case badURL(variable: String, value: String)
     /// A provider has no base URL.
     case noBaseURL(provider: String)
+    /// A provider built in code names a `kind` no registered wire format has (a providers.yaml
+    /// with one fails earlier, at its line).
+    case unknownWireFormat(provider: String, kind: String, known: [String])
 
     public var description: String {
         switch self {
@@ -95,6 +107,8 @@ public enum ProviderError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(variable)=\(value) is not a URL; use e.g. http://127.0.0.1:8000/v1"
         case .noBaseURL(let provider):
             return "provider \(provider) has no baseURL; set it in providers.yaml or IMPROVE_PROVIDER_\(provider.uppercased())_BASE_URL"
+        case .unknownWireFormat(let provider, let kind, let known):
+            return "provider \(provider) has kind \(kind), which no wire format speaks; use one of: \(known.joined(separator: ", "))"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ImproveCore
 
 /// An async counting semaphore: at most `limit` holders at once, waiters served first come,
 /// first served. One limiter is shared by every client of a provider, so a provider's

@@ -1,4 +1,5 @@
 import Foundation
+import ImproveCore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -178,10 +179,10 @@ struct HTTPTransport: Sendable {
 }
 
 /// Whether the model id a server reports is the one requested.
-public enum ServedModel {
+package enum ServedModel {
     /// Exact match, or a dated snapshot of the requested model (`gpt-4o-mini` served as
     /// `gpt-4o-mini-2024-07-18`), which hosted providers report for undated aliases.
-    public static func matches(requested: String, served: String) -> Bool {
+    package static func matches(requested: String, served: String) -> Bool {
         if served == requested { return true }
         guard served.hasPrefix(requested + "-") else { return false }
         let suffix = served.dropFirst(requested.count + 1)

@@ -1,4 +1,5 @@
 import Foundation
+import ImproveCore
 
 /// How an HTTP client retries 429s, 5xx answers, timeouts and connection errors: exponential
 /// back-off from `baseDelay`, capped at `maxDelay`, spread by a jitter fraction, and never

@@ -1,4 +1,5 @@
 import Foundation
+import ImproveCore
 
 /// Where `scripts/local-model` says the local model listens.
 public enum LocalModelState {
