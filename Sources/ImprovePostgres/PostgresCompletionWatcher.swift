@@ -62,7 +62,7 @@ actor PostgresCompletionWatcher {
     }
 
     private func pollUntilIdle() async {
-        var pause = PostgresWaitBackoff(ceiling: 0.005)
+        var pause = WaitBackoff(ceiling: 0.005)
         while !waiting.isEmpty {
             let resolved: Bool
             do {
@@ -71,7 +71,7 @@ actor PostgresCompletionWatcher {
                 fail(all: error)
                 break
             }
-            if resolved { pause = PostgresWaitBackoff(ceiling: 0.005) }
+            if resolved { pause = WaitBackoff(ceiling: 0.005) }
             try? await Task.sleep(nanoseconds: pause.next())
         }
         loop = nil

@@ -118,15 +118,13 @@ extension PostgresRunStore {
             """)
     }
 
-    /// Keeps the leases of steps a worker is running alive, in one transaction.
-    func renewAll(_ claims: [StepClaim]) async throws {
-        guard !claims.isEmpty else { return }
-        let now = StoreCoding.now()
-        let expires = now + leaseDuration
+    /// Renews every held lease in one transaction: each statement is a network round trip, and
+    /// a worker may hold dozens of claims.
+    public func renewSteps(_ claims: [StepClaim], leaseUntil: Double, at now: Double) async throws {
         try await database.transaction { connection in
             for claim in claims {
                 try await connection.query("""
-                    UPDATE steps SET lease_expires_at = \(expires), updated_at = \(now)
+                    UPDATE steps SET lease_expires_at = \(leaseUntil), updated_at = \(now)
                     WHERE id = \(claim.stepID) AND attempts = \(claim.attempt) AND state = 'running'
                     """, logger: PostgresDatabase.silent)
             }

@@ -50,10 +50,10 @@ public struct PostgresWorker: Sendable {
     /// an idle worker polls the database once per tick however many lanes it has; the poll
     /// interval starts at 2 ms after a claim and grows to 10 ms while the queue stays empty.
     public func run() async {
-        let leases = PostgresLeaseKeeper(store: store)
+        let leases = LeaseKeeper(backend: store)
         let lanes = FreeLanes(concurrency)
         await withDiscardingTaskGroup { group in
-            var pause = PostgresWaitBackoff(ceiling: 0.01)
+            var pause = WaitBackoff(ceiling: 0.01)
             while !Task.isCancelled {
                 let free = await lanes.waitForFree()
                 guard free > 0 else { break }
@@ -70,13 +70,13 @@ public struct PostgresWorker: Sendable {
                     try? await Task.sleep(nanoseconds: pause.next())
                     continue
                 }
-                pause = PostgresWaitBackoff(ceiling: 0.01)
+                pause = WaitBackoff(ceiling: 0.01)
                 for step in claimed {
                     await lanes.take()
-                    await leases.hold(step.claim)
+                    leases.hold(step.claim)
                     group.addTask {
                         await execute(step)
-                        await leases.release(step.claim)
+                        leases.release(step.claim)
                         await lanes.put()
                     }
                 }

@@ -1,14 +1,15 @@
 import Foundation
 import Synchronization
 
-/// Keeps the leases of one journal's running steps alive with a single background loop.
+/// Keeps the leases of one journal's (or one worker's) running steps alive with a single
+/// background loop.
 ///
 /// A task per step cost a thread wake-up and a cancellation per journaled call (about a tenth of
 /// the journal's time in `improve-bench store`), and each such task held the store until it
 /// noticed its cancellation, so a finished run's store could close on a stray thread while the
 /// next run was opening it. The loop holds the keeper weakly: when the journal goes, the loop
 /// ends at its next tick, holding nothing in between.
-final class LeaseKeeper<Backend: StoreBackend>: Sendable {
+package final class LeaseKeeper<Backend: StoreBackend>: Sendable {
     private let backend: Backend
     private let interval: UInt64
     private struct State {
@@ -19,7 +20,7 @@ final class LeaseKeeper<Backend: StoreBackend>: Sendable {
     private let state = Mutex(State())
 
     /// Renews every third of `backend.leaseDuration`, so a claim is renewed before it can lapse.
-    init(backend: Backend) {
+    package init(backend: Backend) {
         self.backend = backend
         interval = UInt64(max(0.001, backend.leaseDuration / 3) * 1_000_000_000)
     }
@@ -29,24 +30,22 @@ final class LeaseKeeper<Backend: StoreBackend>: Sendable {
     }
 
     /// Keeps `claim` alive until ``release(_:)``.
-    func hold(_ claim: StepClaim) {
+    package func hold(_ claim: StepClaim) {
         state.withLock { state in
             state.held[claim.stepID] = claim
             if state.loop == nil { state.loop = Self.startLoop(self, every: interval) }
         }
     }
 
-    func release(_ claim: StepClaim) {
+    package func release(_ claim: StepClaim) {
         _ = state.withLock { $0.held.removeValue(forKey: claim.stepID) }
     }
 
-    /// Renews what is held now. A claim completed or failed meanwhile is left alone: the store
-    /// renews only a step still running under the same attempt.
+    /// Renews what is held now, in one batch. A claim completed or failed meanwhile is left
+    /// alone: the store renews only a step still running under the same attempt.
     private func renewHeld() async {
         let claims = state.withLock { Array($0.held.values) }
-        for claim in claims {
-            try? await backend.renew(claim)
-        }
+        try? await backend.renew(claims)
     }
 
     private static func startLoop(_ keeper: LeaseKeeper, every interval: UInt64) -> Task<Void, Never> {

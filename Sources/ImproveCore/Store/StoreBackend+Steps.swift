@@ -77,4 +77,18 @@ extension StoreBackend {
         let now = StoreCoding.now()
         try await renewStep(claim, leaseUntil: now + leaseDuration, at: now)
     }
+
+    /// Extends the leases of every claim held, each a no-op once its claim is gone.
+    package func renew(_ claims: [StepClaim]) async throws {
+        guard !claims.isEmpty else { return }
+        let now = StoreCoding.now()
+        try await renewSteps(claims, leaseUntil: now + leaseDuration, at: now)
+    }
+
+    /// One by one: the default of the batch primitive.
+    public func renewSteps(_ claims: [StepClaim], leaseUntil: Double, at now: Double) async throws {
+        for claim in claims {
+            try await renewStep(claim, leaseUntil: leaseUntil, at: now)
+        }
+    }
 }

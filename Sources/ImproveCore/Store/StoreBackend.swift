@@ -71,6 +71,10 @@ public protocol StoreBackend: RunStore {
     func endStep(_ claim: StepClaim, state: StepState, message: String, at now: Double) async throws
     /// If the step is still `running` under `claim.attempt`, extends its lease to `leaseUntil`.
     func renewStep(_ claim: StepClaim, leaseUntil: Double, at now: Double) async throws
+    /// ``renewStep(_:leaseUntil:at:)`` for every claim a process holds. The default renews them
+    /// one by one; a backend whose every statement is a network round trip renews them in one
+    /// transaction.
+    func renewSteps(_ claims: [StepClaim], leaseUntil: Double, at now: Double) async throws
     /// Checkpoints of the run's completed steps.
     func completedCheckpoints(runID: String) async throws -> Set<String>
     /// Every step of the run in insertion order.
