@@ -7,6 +7,12 @@ extension PostgresRandomAccessRow {
     func value<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
         try self[name].decode(T.self, context: .default)
     }
+
+    /// The step's `state` column, typed: compared as a ``StepState``, never as text, and a value
+    /// this version does not know is an unusable store (as in SQLite), not a state to guess.
+    func stepState(in location: String) throws -> StepState {
+        try StepState.stored(try value("state"), in: location)
+    }
 }
 
 extension Sequence where Element == PostgresRow {

@@ -84,14 +84,18 @@ actor PostgresCompletionWatcher {
         var resolved = false
         for row in rows {
             let id: Int64 = try row.value("id")
-            let state: String = try row.value("state")
-            guard state == "completed" || state == "failed", let waiters = waiting.removeValue(forKey: id) else { continue }
+            let state = try row.stepState(in: database.location.description)
+            guard state == .completed || state == .failed else { continue }
+            // Read before the waiters are taken out, so that a column that cannot be read reaches
+            // them through `fail(all:)` instead of leaving them waiting.
+            let result = state == .completed ? try row.value("result_json", as: Data?.self) ?? Data() : nil
+            let message = try row.value("error", as: String?.self) ?? "a worker failed it"
+            guard let waiters = waiting.removeValue(forKey: id) else { continue }
             resolved = true
             for waiter in waiters {
-                if state == "completed" {
-                    waiter.continuation.resume(returning: try row.value("result_json", as: Data?.self) ?? Data())
+                if let result {
+                    waiter.continuation.resume(returning: result)
                 } else {
-                    let message = try row.value("error", as: String?.self) ?? "a worker failed it"
                     waiter.continuation.resume(throwing: StoreError.stepFailed(checkpoint: waiter.checkpoint, message: message))
                 }
             }

@@ -89,12 +89,12 @@ extension PostgresRunStore: StoreBackend {
         try await database.rows("""
             SELECT id, state, signature_hash, result_json, worker_id, lease_expires_at, attempts
             FROM steps WHERE run_id = \(runID) AND checkpoint = \(checkpoint)
-            """).named.first.map(Self.storedStep)
+            """).named.first.map { try Self.storedStep($0, in: location) }
     }
 
-    static func storedStep(_ row: PostgresRandomAccessRow) throws -> StoredStep {
+    static func storedStep(_ row: PostgresRandomAccessRow, in location: String) throws -> StoredStep {
         StoredStep(
-            id: try row.value("id"), state: StepState(rawValue: try row.value("state")) ?? .failed,
+            id: try row.value("id"), state: try row.stepState(in: location),
             signatureHash: try row.value("signature_hash"), result: try row.value("result_json"), workerID: try row.value("worker_id"),
             leaseExpiresAt: try row.value("lease_expires_at"), attempts: try row.value("attempts"))
     }
@@ -179,7 +179,7 @@ extension PostgresRunStore: StoreBackend {
         ).named.map { row in
             StepRecord(
                 checkpoint: try row.value("checkpoint"), kind: try StepKind.stored(try row.value("kind"), in: location),
-                state: try StepState.stored(try row.value("state"), in: location),
+                state: try row.stepState(in: location),
                 attempts: try row.value("attempts"), error: try row.value("error"), workerID: try row.value("worker_id"))
         }
     }

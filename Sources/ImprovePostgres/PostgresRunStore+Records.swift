@@ -26,10 +26,10 @@ extension PostgresRunStore {
         }
     }
 
-    public func insertEvent(runID: String, key: String?, kind: String, payloadText: String, at now: Double) async throws {
+    public func insertEvent(runID: String, key: String?, kind: RunEventKind, payloadText: String, at now: Double) async throws {
         try await database.transaction { connection in
             let inserted = try await connection.query("""
-                INSERT INTO events (run_id, kind, payload_json, at, event_key) VALUES (\(runID), \(kind), \(payloadText), \(now), \(key))
+                INSERT INTO events (run_id, kind, payload_json, at, event_key) VALUES (\(runID), \(kind.rawValue), \(payloadText), \(now), \(key))
                 ON CONFLICT (run_id, event_key) DO NOTHING RETURNING sequence
                 """, logger: PostgresDatabase.silent).collect()
             guard !inserted.isEmpty else { return }
@@ -37,8 +37,8 @@ extension PostgresRunStore {
         }
     }
 
-    public func fetchEventPayloads(runID: String, kind: String) async throws -> [JSONValue] {
-        try await database.rows("SELECT payload_json FROM events WHERE run_id = \(runID) AND kind = \(kind) ORDER BY sequence")
+    public func fetchEventPayloads(runID: String, kind: RunEventKind) async throws -> [JSONValue] {
+        try await database.rows("SELECT payload_json FROM events WHERE run_id = \(runID) AND kind = \(kind.rawValue) ORDER BY sequence")
             .named.map { try StoreCoding.json(try $0.value("payload_json", as: String.self)) }
     }
 
@@ -48,7 +48,7 @@ extension PostgresRunStore {
             "SELECT kind, state, COUNT(*)::BIGINT AS n FROM steps WHERE run_id = \(runID) GROUP BY kind, state ORDER BY kind, state"
         ).named.map { row in
             RunSummary.StepCount(
-                kind: try StepKind.stored(try row.value("kind"), in: location), state: try StepState.stored(try row.value("state"), in: location),
+                kind: try StepKind.stored(try row.value("kind"), in: location), state: try row.stepState(in: location),
                 count: try row.value("n"))
         }
         var ledger: [String: Usage] = [:]
@@ -68,7 +68,7 @@ extension PostgresRunStore {
             "SELECT sequence, kind, payload_json, at FROM events WHERE run_id = \(runID) ORDER BY sequence DESC LIMIT \(lastEvents)"
         ).named.reversed().map { row in
             RunSummary.Event(
-                sequence: try row.value("sequence"), kind: try row.value("kind"),
+                sequence: try row.value("sequence"), kind: try RunEventKind.stored(try row.value("kind"), in: location),
                 payload: try StoreCoding.json(try row.value("payload_json", as: String.self)), at: Date(timeIntervalSince1970: try row.value("at")))
         }
         return RunSummary(

@@ -45,7 +45,7 @@ extension PostgresRunStore {
         let outcome: (id: Int64, result: Data?) = try await database.transaction { connection in
             let row = try await Self.lockedStep(connection, request)
             let id: Int64 = try row.value("id")
-            if try row.value("state", as: String.self) == "completed" {
+            if try row.stepState(in: location) == .completed {
                 return (id, try row.value("result_json", as: Data?.self) ?? Data())
             }
             try await connection.query("""

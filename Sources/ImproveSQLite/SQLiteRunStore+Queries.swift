@@ -64,7 +64,7 @@ extension SQLiteRunStore {
                 arguments: [runID, lastEvents]
             ).reversed().map { row in
                 RunSummary.Event(
-                    sequence: row["sequence"], kind: row["kind"], payload: try StoreCoding.json(row["payload_json"] as String),
+                    sequence: row["sequence"], kind: try RunEventKind.stored(row["kind"], in: path), payload: try StoreCoding.json(row["payload_json"] as String),
                     at: StoreCoding.date(row["at"]))
             }
             let kinds = paidKinds.map(\.rawValue)

@@ -210,21 +210,21 @@ public final class SQLiteRunStore: StoreBackend {
     }
 
     /// Keys are unique per run; a nil key never conflicts.
-    public func insertEvent(runID: String, key: String?, kind: String, payloadText: String, at now: Double) async throws {
+    public func insertEvent(runID: String, key: String?, kind: RunEventKind, payloadText: String, at now: Double) async throws {
         try writeNow { db in
             try db.execute(
                 sql: "INSERT INTO events (run_id, kind, payload_json, at, event_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, event_key) DO NOTHING",
-                arguments: [runID, kind, payloadText, now, key])
+                arguments: [runID, kind.rawValue, payloadText, now, key])
             guard db.changesCount > 0 else { return }
             try db.execute(sql: "UPDATE runs SET updated_at = ? WHERE id = ?", arguments: [now, runID])
         }
     }
 
-    public func fetchEventPayloads(runID: String, kind: String) async throws -> [JSONValue] {
+    public func fetchEventPayloads(runID: String, kind: RunEventKind) async throws -> [JSONValue] {
         try readNow { db in
             try String.fetchAll(
                 db, sql: "SELECT payload_json FROM events WHERE run_id = ? AND kind = ? ORDER BY sequence",
-                arguments: [runID, kind]
+                arguments: [runID, kind.rawValue]
             ).map { try StoreCoding.json($0) }
         }
     }

@@ -207,13 +207,13 @@ public enum StoreContract {
     static func keyedEventsOnce(_ open: Opener) async throws {
         let store = try await open(60)
         let runID = try await store.openRun(spec(), workerID: "w").run.id
-        try await store.recordEvent(runID: runID, key: "proposal:1", kind: "proposal", payload: ["iteration": 1])
-        try await open(60).recordEvent(runID: runID, key: "proposal:1", kind: "proposal", payload: ["iteration": 1])
-        try await store.appendEvent(runID: runID, kind: "note", payload: ["n": 1])
-        try await store.appendEvent(runID: runID, kind: "note", payload: ["n": 1])
+        try await store.recordEvent(runID: runID, key: "proposal:1", kind: .proposal, payload: ["iteration": 1])
+        try await open(60).recordEvent(runID: runID, key: "proposal:1", kind: .proposal, payload: ["iteration": 1])
+        try await store.appendEvent(runID: runID, kind: .generation, payload: ["n": 1])
+        try await store.appendEvent(runID: runID, kind: .generation, payload: ["n": 1])
         try await store.recordSession(runID: runID, ["pid": 1])
         let events = try await store.summary(runID: runID, lastEvents: 100).lastEvents
-        try expect(events.map(\.kind) == ["proposal", "note", "note", "session"], "events are \(events.map(\.kind))")
+        try expect(events.map(\.kind) == [.proposal, .generation, .generation, .session], "events are \(events.map(\.kind))")
         try expect(events.map(\.sequence) == events.map(\.sequence).sorted(), "events are out of order")
         try expect(try await store.sessions(runID: runID) == [["pid": 1]], "sessions are wrong")
     }

@@ -27,7 +27,7 @@ import Testing
         try #require(killed.signalled, "the run ended before the kill: \(killed.stderr)")
         let runID = try #require(try await SQLiteRunStore(path: store.path, mode: .readOnly).listRuns(limit: 1).first?.id)
         let before = try await Self.events(store, runID)
-        try #require(before.contains { $0.kind == "proposal" }, "the kill came before any proposal: \(before.map(\.kind))")
+        try #require(before.contains { $0.kind == .proposal }, "the kill came before any proposal: \(before.map(\.kind))")
 
         let resumed = try await CLIProcess.run(arguments, in: work, environment: env)
         await server.stop()
@@ -35,14 +35,14 @@ import Testing
         let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(resumed.stdout.utf8))
         #expect(outcome["runID"]?.stringValue == runID)
 
-        let after = try await Self.events(store, runID).filter { $0.kind != "session" }
+        let after = try await Self.events(store, runID).filter { $0.kind != .session }
         let counts = Dictionary(grouping: after, by: \.kind).mapValues(\.count)
         print("resumed events: \(before.count) before the kill, \(after.count) after the resume: \(counts)")
-        #expect(counts["baseline"] == 1)
-        #expect(counts["search-stopped"] == 1)
-        #expect(counts["gate"] == 1)
-        #expect(counts["proposal"] == outcome["proposals"]?.doubleValue.map(Int.init), "\(counts)")
-        let iterations = after.filter { $0.kind == "proposal" }.compactMap { $0.payload["iteration"]?.doubleValue }
+        #expect(counts[.baseline] == 1)
+        #expect(counts[.searchStopped] == 1)
+        #expect(counts[.gate] == 1)
+        #expect(counts[.proposal] == outcome["proposals"]?.doubleValue.map(Int.init), "\(counts)")
+        let iterations = after.filter { $0.kind == .proposal }.compactMap { $0.payload["iteration"]?.doubleValue }
         #expect(Set(iterations).count == iterations.count, "a proposal is stored twice: \(iterations.sorted())")
         // What the killed process recorded is kept, in its place, and not added again.
         #expect(Array(after.prefix(before.count)).map(\.payload) == before.map(\.payload))

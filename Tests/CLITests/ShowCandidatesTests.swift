@@ -24,9 +24,9 @@ import Testing
                 EvaluationRecord(candidateID: candidate.id, itemID: "item-\($0.offset)", split: .search, score: $0.element, passed: $0.element > 0, feedback: "")
             })
         }
-        try await store.recordEvent(runID: run.id, key: "b", kind: "baseline", payload: ["candidate": .string(seed.id), "mean": 0.5])
-        try await store.recordEvent(runID: run.id, key: "p1", kind: "proposal", payload: ["iteration": 1, "child": .string(kept.id), "accepted": true])
-        try await store.recordEvent(runID: run.id, key: "p2", kind: "proposal", payload: ["iteration": 2, "child": .string(dropped.id), "accepted": false])
+        try await store.recordEvent(runID: run.id, key: "b", kind: .baseline, payload: ["candidate": .string(seed.id), "mean": 0.5])
+        try await store.recordEvent(runID: run.id, key: "p1", kind: .proposal, payload: ["iteration": 1, "child": .string(kept.id), "accepted": true])
+        try await store.recordEvent(runID: run.id, key: "p2", kind: .proposal, payload: ["iteration": 2, "child": .string(dropped.id), "accepted": false])
         try await store.finishRun(id: run.id, state: .completed, result: ["verdict": "ship", "winnerID": .string(kept.id)], failure: nil)
 
         let shown = try await CLIProcess.run(["show", run.id, "--store", "store.sqlite", "--events", "0"], in: work)

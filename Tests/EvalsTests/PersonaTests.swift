@@ -51,7 +51,9 @@ import Testing
         let evaluator = PersonaEvaluator(dialogue: dialogue(simulator: broken), settings: SimulationSettings(trials: 3))
         let results = try await evaluator.evaluate(profile(), personas: [persona])
         #expect(results.map(\.itemID) == ["refund#0", "refund#1", "refund#2"])
-        #expect(results.allSatisfy { $0.error?.hasPrefix("simulator:") == true })
+        #expect(results.allSatisfy { $0.failure == .simulator })
+        // The text users see is unchanged by the kind.
+        #expect(results.allSatisfy { $0.error?.hasPrefix("simulator: ") == true })
         let summary = PersonaEvaluator.summarise(results, personas: [persona])
         #expect(summary == [PersonaSummary(personaID: "refund", trials: 0, successes: 0, simulatorErrors: 3, infraErrors: 0, passHatK: [])])
         // The agent answered the scripted first turn each time before the simulator failed.

@@ -74,7 +74,7 @@ struct StoreRunsTests {
         try await store.recordEvaluations(runID: run.id, records)
         try await store.recordEvaluations(runID: run.id, records)
         for index in 0..<5 {
-            try await store.appendEvent(runID: run.id, kind: "iteration", payload: ["index": .number(Double(index))])
+            try await store.appendEvent(runID: run.id, kind: .generation, payload: ["index": .number(Double(index))])
         }
         let summary = try await store.summary(runID: run.id, lastEvents: 3)
         #expect(summary.candidates == 2)
@@ -91,7 +91,7 @@ struct StoreRunsTests {
         let store = try SQLiteRunStore(path: dir.path("improve.sqlite"))
         let older = try await store.openRun(sampleSpec("a"), workerID: "w").run
         let newer = try await store.openRun(sampleSpec("b"), workerID: "w").run
-        try await store.appendEvent(runID: newer.id, kind: "touch", payload: nil)
+        try await store.appendEvent(runID: newer.id, kind: .session, payload: nil)
         #expect(try await store.listRuns(limit: 10).map(\.id) == [newer.id, older.id])
         #expect(try await store.listRuns(limit: 1).map(\.id) == [newer.id])
     }

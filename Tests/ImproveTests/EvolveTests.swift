@@ -55,8 +55,8 @@ import Testing
 
         // The store holds the lineage too: one event per attempt, one per generation.
         let summary = try await store.summary(runID: outcome.runID, lastEvents: 500)
-        #expect(summary.lastEvents.filter { $0.kind == "lineage" }.count == lineage.count)
-        #expect(summary.lastEvents.filter { $0.kind == "generation" }.count == 3)
+        #expect(summary.lastEvents.filter { $0.kind == .lineage }.count == lineage.count)
+        #expect(summary.lastEvents.filter { $0.kind == .generation }.count == 3)
         #expect(summary.candidates >= evolution.scored)
     }
 
@@ -82,10 +82,10 @@ import Testing
         #expect(firstHoldoutRollout > lastAuthorCall)
         // ...and the store saw the slice drawn after authoring finished, 15 of the split's items.
         let events = try await store.summary(runID: outcome.runID, lastEvents: 500).lastEvents.sorted { $0.sequence < $1.sequence }
-        let finished = try #require(events.firstIndex { $0.kind == "authoring-finished" })
-        let drawn = try #require(events.firstIndex { $0.kind == "holdout-drawn" })
+        let finished = try #require(events.firstIndex { $0.kind == .authoringFinished })
+        let drawn = try #require(events.firstIndex { $0.kind == .holdoutDrawn })
         #expect(finished < drawn)
-        #expect(events[..<finished].contains { $0.kind == "lineage" } && !events[drawn...].contains { $0.kind == "lineage" })
+        #expect(events[..<finished].contains { $0.kind == .lineage } && !events[drawn...].contains { $0.kind == .lineage })
         #expect(outcome.evolution?.holdoutItems.count == 15)
         let drawnItems = Set(outcome.evolution?.holdoutItems ?? [])
         #expect(drawnItems.isSubset(of: Set(bundle.suite.splitItems().holdout.map(\.id))))
@@ -159,8 +159,8 @@ import Testing
         #expect(resumed.evolution?.generations == referenceOutcome.evolution?.generations)
         // The store holds each attempt and generation once, although the resumed run replayed them.
         let events = try await SQLiteRunStore(path: storePath).summary(runID: resumed.runID, lastEvents: 1000).lastEvents
-        #expect(events.filter { $0.kind == "lineage" }.count == referenceOutcome.evolution?.attempts)
-        #expect(events.filter { $0.kind == "generation" }.count == referenceOutcome.evolution?.generations.count)
+        #expect(events.filter { $0.kind == .lineage }.count == referenceOutcome.evolution?.attempts)
+        #expect(events.filter { $0.kind == .generation }.count == referenceOutcome.evolution?.generations.count)
     }
 
     @Test func anAuthorOutsideThePolicyWritesNothingAndSendsNothing() async throws {

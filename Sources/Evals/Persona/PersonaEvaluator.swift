@@ -61,8 +61,12 @@ public struct PersonaEvaluator: Sendable {
             servedModel: profile.model.id, latencyMs: 0, source: Self.traceSource)
         switch transcript.end {
         case .simulatorError, .agentError:
-            let who = transcript.end == .simulatorError ? "simulator" : "agent"
-            return ItemResult(itemID: id, score: 0, feedback: "The \(who) model call failed; the dialogue was not graded.", trace: trace, error: "\(who): \(transcript.error ?? "unknown error")")
+            let simulator = transcript.end == .simulatorError
+            let who = simulator ? "simulator" : "agent"
+            // The agent's model call failing is the provider's doing, not the agent's: infrastructure.
+            return ItemResult(
+                itemID: id, score: 0, feedback: "The \(who) model call failed; the dialogue was not graded.", trace: trace,
+                error: "\(who): \(transcript.error ?? "unknown error")", failure: simulator ? .simulator : .infrastructure)
         case .stopToken, .turnCeiling:
             break
         }
@@ -91,7 +95,7 @@ public struct PersonaEvaluator: Sendable {
                 throw error
             } catch {
                 if let error = error as? ModelError, case .notAllowed = error { throw error }
-                return ItemResult(itemID: id, score: 0, feedback: "The judge could not grade the dialogue.", dimensions: dimensions, trace: trace, error: "judge: \(error)")
+                return ItemResult(itemID: id, score: 0, feedback: "The judge could not grade the dialogue.", dimensions: dimensions, trace: trace, error: "judge: \(error)", failure: .infrastructure)
             }
             if let judged {
                 dimensions[Dimension.judge] = judged.score
@@ -133,8 +137,8 @@ public struct PersonaEvaluator: Sendable {
             let passHatK = graded.isEmpty ? [] : (1...graded.count).compactMap { PassHatK.estimate(trials: graded.count, successes: successes, k: $0) }
             return PersonaSummary(
                 personaID: personaID, trials: graded.count, successes: successes,
-                simulatorErrors: mine.filter { $0.error?.hasPrefix("simulator:") == true }.count,
-                infraErrors: mine.filter { $0.error != nil && $0.error?.hasPrefix("simulator:") != true }.count, passHatK: passHatK)
+                simulatorErrors: mine.filter { $0.failure == .simulator }.count,
+                infraErrors: mine.filter { $0.failure == .infrastructure }.count, passHatK: passHatK)
         }
     }
 }

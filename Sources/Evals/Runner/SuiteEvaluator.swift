@@ -69,7 +69,7 @@ public struct SuiteEvaluator: ProfileEvaluator {
     func rollout(_ profile: AgentProfile, _ item: EvalItem) async throws -> ItemResult {
         if let unit = PersonaUnit.reference(item) {
             guard let personas, let persona = personas.cards[unit.personaID] else {
-                return ItemResult(itemID: item.id, score: 0, feedback: "No persona \(unit.personaID) is configured.", error: "agent: unknown persona \(unit.personaID)")
+                return ItemResult(itemID: item.id, score: 0, feedback: "No persona \(unit.personaID) is configured.", error: "agent: unknown persona \(unit.personaID)", failure: .infrastructure)
             }
             return try await personas.evaluator.grade(persona, profile: profile, trial: unit.trial)
         }
@@ -82,18 +82,18 @@ public struct SuiteEvaluator: ProfileEvaluator {
         } catch let error as ModelError {
             // A policy breach is never an item failure: it must stop the run.
             if case .notAllowed = error { throw error }
-            return ItemResult(itemID: item.id, score: 0, feedback: "The model call failed: \(error)", error: String(describing: error))
+            return ItemResult(itemID: item.id, score: 0, feedback: "The model call failed: \(error)", error: String(describing: error), failure: .infrastructure)
         } catch let error as StoreError {
             throw error
         } catch {
-            return ItemResult(itemID: item.id, score: 0, feedback: "The model call failed: \(error)", error: String(describing: error))
+            return ItemResult(itemID: item.id, score: 0, feedback: "The model call failed: \(error)", error: String(describing: error), failure: .infrastructure)
         }
         let trace = RolloutTrace(messages: messages, output: response.text, usage: response.usage, servedModel: response.servedModel, latencyMs: response.latencyMs, source: response.source)
         do {
             let (result, dimensions) = try await scorer.score(output: response.text, item: item)
             return ItemResult(itemID: item.id, score: result.score, passed: result.passed, feedback: result.feedback, dimensions: dimensions, trace: trace)
         } catch {
-            return ItemResult(itemID: item.id, score: 0, feedback: "Scoring failed: \(error)", trace: trace, error: String(describing: error))
+            return ItemResult(itemID: item.id, score: 0, feedback: "Scoring failed: \(error)", trace: trace, error: String(describing: error), failure: .infrastructure)
         }
     }
 }

@@ -53,12 +53,15 @@ public enum EvalReportInput {
         var dimensions: [String: Double]?
         var trace: Trace?
         var error: String?
+        /// Read as text: a report without it, or with a kind this version does not know, takes
+        /// the kind its error text implies, so reports of other versions still load.
+        var failure: String?
 
         var result: ItemResult {
             ItemResult(
                 itemID: itemID, score: score, passed: passed, feedback: feedback ?? "", dimensions: dimensions ?? [:],
                 trace: trace.map { RolloutTrace(messages: [], output: "", usage: $0.usage ?? .zero, servedModel: $0.servedModel ?? "", latencyMs: $0.latencyMs ?? 0, source: $0.source ?? "") },
-                error: error)
+                error: error, failure: error.map { error in failure.flatMap(ItemFailure.init(rawValue:)) ?? ItemFailure(legacyError: error) })
         }
     }
 

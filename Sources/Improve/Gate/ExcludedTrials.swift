@@ -22,8 +22,8 @@ public struct ExcludedTrials: Codable, Sendable, Equatable {
         let failed = arms.flatMap { $0 }.filter { units.contains($0.itemID) && $0.error != nil }
         trials = units.count
         excluded = Array(Set(failed.map(\.itemID))).sorted()
-        simulatorErrors = failed.filter { $0.error?.hasPrefix("simulator:") == true }.count
-        infraErrors = failed.count - simulatorErrors
+        simulatorErrors = failed.filter { $0.failure == .simulator }.count
+        infraErrors = failed.filter { $0.failure == .infrastructure }.count
     }
 
     /// `results` without the excluded trials.

@@ -46,7 +46,7 @@ struct RunRecorder: Sendable {
 
     /// Records the event once: when this process or an earlier one already recorded it, nothing.
     func event(_ kind: RunEventKind, _ payload: JSONValue) async throws {
-        try await store.recordEvent(runID: runID, key: try keys.next(kind: kind.rawValue, payload: payload), kind: kind.rawValue, payload: payload)
+        try await store.recordEvent(runID: runID, key: try keys.next(kind: kind.rawValue, payload: payload), kind: kind, payload: payload)
     }
 }
 

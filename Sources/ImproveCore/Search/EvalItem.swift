@@ -41,32 +41,6 @@ public struct RolloutTrace: Codable, Sendable, Hashable {
     }
 }
 
-/// The scored outcome of running one candidate on one item.
-public struct ItemResult: Codable, Sendable, Hashable {
-    public var itemID: String
-    /// Overall score in [0, 1].
-    public var score: Double
-    /// Pass/fail where the scorers define it.
-    public var passed: Bool?
-    /// Text written for a reflection model: what was expected, what came out, why it failed.
-    public var feedback: String
-    /// Per-dimension (per-scorer) scores in [0, 1].
-    public var dimensions: [String: Double]
-    public var trace: RolloutTrace?
-    /// Set when the rollout itself failed (infrastructure, simulator), as opposed to a low score.
-    public var error: String?
-
-    public init(itemID: String, score: Double, passed: Bool? = nil, feedback: String = "", dimensions: [String: Double] = [:], trace: RolloutTrace? = nil, error: String? = nil) {
-        self.itemID = itemID
-        self.score = score
-        self.passed = passed
-        self.feedback = feedback
-        self.dimensions = dimensions
-        self.trace = trace
-        self.error = error
-    }
-}
-
 /// Runs a profile on items and scores the outputs. Implemented by the Evals module.
 public protocol ProfileEvaluator: Sendable {
     /// Results in the order of `items`; one per item (a failed rollout is a result with `error`).

@@ -22,3 +22,14 @@ public enum RunEventKind: String, Codable, Sendable, CaseIterable {
     /// A CLI session (spend-ceiling accounting) began.
     case session
 }
+
+extension RunEventKind {
+    /// The kind a backend read back, or ``StoreError/unusableDatabase(path:reason:)`` for a value
+    /// this version does not know (a store written by a newer improve), like steps' kinds.
+    package static func stored(_ text: String, in location: String) throws -> RunEventKind {
+        guard let kind = RunEventKind(rawValue: text) else {
+            throw StoreError.unusableDatabase(path: location, reason: "it holds an event of unknown kind '\(text)' (written by a newer version of improve?); upgrade improve-cli")
+        }
+        return kind
+    }
+}

@@ -92,12 +92,18 @@ public struct RunSummary: Codable, Sendable, Equatable {
             self.count = count
         }
     }
+    /// One progress event as stored.
     public struct Event: Codable, Sendable, Equatable {
+        /// Its place in the run's events (increasing, not necessarily contiguous).
         public var sequence: Int
-        public var kind: String
+        /// What happened.
+        public var kind: RunEventKind
+        /// The event's facts, as recorded.
         public var payload: JSONValue
+        /// When it was recorded.
         public var at: Date
-        public init(sequence: Int, kind: String, payload: JSONValue, at: Date) {
+        /// An event as fetched.
+        public init(sequence: Int, kind: RunEventKind, payload: JSONValue, at: Date) {
             self.sequence = sequence
             self.kind = kind
             self.payload = payload
@@ -160,10 +166,10 @@ public protocol RunStore: Sendable {
     /// Records scored pairs (idempotent by run, candidate, item, split).
     func recordEvaluations(runID: String, _ records: [EvaluationRecord]) async throws
     /// Appends a progress event.
-    func appendEvent(runID: String, kind: String, payload: JSONValue) async throws
+    func appendEvent(runID: String, kind: RunEventKind, payload: JSONValue) async throws
     /// Records an event once per (run, `key`): a second call with the same key, such as a
     /// resumed run replaying its steps, adds nothing.
-    func recordEvent(runID: String, key: String, kind: String, payload: JSONValue) async throws
+    func recordEvent(runID: String, key: String, kind: RunEventKind, payload: JSONValue) async throws
     /// Marks the run finished (or interrupted) with its result or failure.
     func finishRun(id: String, state: RunState, result: JSONValue?, failure: String?) async throws
     /// Counts, ledger and the last `lastEvents` events of a run, for `improve-cli show`.

@@ -53,22 +53,22 @@ extension StoreBackend {
         try await insertEvaluations(runID: runID, records, at: StoreCoding.now())
     }
 
-    public func appendEvent(runID: String, kind: String, payload: JSONValue) async throws {
+    public func appendEvent(runID: String, kind: RunEventKind, payload: JSONValue) async throws {
         try await insertEvent(runID: runID, key: nil, kind: kind, payloadText: try StoreCoding.text(payload), at: StoreCoding.now())
     }
 
-    public func recordEvent(runID: String, key: String, kind: String, payload: JSONValue) async throws {
+    public func recordEvent(runID: String, key: String, kind: RunEventKind, payload: JSONValue) async throws {
         try await insertEvent(runID: runID, key: key, kind: kind, payloadText: try StoreCoding.text(payload), at: StoreCoding.now())
     }
 
     /// Records how one process's attempt at a run ended, as a `session` event: paid and
     /// replayed calls, exit status and stop reason are facts of a process, not of the run.
     public func recordSession(runID: String, _ payload: JSONValue) async throws {
-        try await appendEvent(runID: runID, kind: RunEventKind.session.rawValue, payload: payload)
+        try await appendEvent(runID: runID, kind: .session, payload: payload)
     }
 
     public func sessions(runID: String) async throws -> [JSONValue] {
-        try await fetchEventPayloads(runID: runID, kind: RunEventKind.session.rawValue)
+        try await fetchEventPayloads(runID: runID, kind: .session)
     }
 
     public func summary(runID: String, lastEvents: Int) async throws -> RunSummary {

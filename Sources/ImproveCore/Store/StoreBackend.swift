@@ -88,9 +88,9 @@ public protocol StoreBackend: RunStore {
     func insertEvaluations(runID: String, _ records: [EvaluationRecord], at now: Double) async throws
     /// Appends an event unless `key` is non-nil and the run has an event with that key; when one
     /// is added, also sets the run's `updatedAt` to `now`.
-    func insertEvent(runID: String, key: String?, kind: String, payloadText: String, at now: Double) async throws
+    func insertEvent(runID: String, key: String?, kind: RunEventKind, payloadText: String, at now: Double) async throws
     /// Payloads of the run's events of `kind`, oldest first.
-    func fetchEventPayloads(runID: String, kind: String) async throws -> [JSONValue]
+    func fetchEventPayloads(runID: String, kind: RunEventKind) async throws -> [JSONValue]
 
     // MARK: Queries
 

@@ -27,7 +27,7 @@ enum CandidateLines {
     private static func fates(_ events: [RunSummary.Event]) -> [String: String] {
         var fates: [String: String] = [:]
         for event in events {
-            switch RunEventKind(rawValue: event.kind) {
+            switch event.kind {
             case .baseline:
                 if let id = event.payload["candidate"]?.stringValue { fates[id] = "seed" }
             case .proposal:

@@ -26,8 +26,8 @@ enum RunText {
     }
 
     /// One event on one line.
-    static func event(kind: String, payload: JSONValue) -> String {
-        switch RunEventKind(rawValue: kind) {
+    static func event(kind: RunEventKind, payload: JSONValue) -> String {
+        switch kind {
         case .baseline:
             return "baseline \(short(payload["candidate"])) scored \(payload["mean"]?.doubleValue.map(number) ?? "?") on search"
         case .proposal:
@@ -49,7 +49,7 @@ enum RunText {
             let passing = verdict.checks.filter { $0.status == .pass }.count
             return line + "; \(passing) checks pass" + (failing.isEmpty ? "" : ", " + failing.joined(separator: ", "))
         default:
-            return kind + " " + fields(payload).joined(separator: ", ")
+            return kind.rawValue + " " + fields(payload).joined(separator: ", ")
         }
     }
 
