@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependencies point one way: ImproveCore <- (Evals, Generators) <- Improve <- improve-cli;
-// store backends (ImproveSQLite) depend on ImproveCore only, and only executables and tests pick one.
+// store backends (ImproveSQLite, ImprovePostgres) depend on ImproveCore only, and the program
+// (improve-cli, a library user's package, a test) picks them through ImproveCore's StoreSchemes.
 // Platform targets: ImproveHTTP (model providers, on ImproveCore; the CLI picks its wire formats)
 // and ImproveProcess (child processes, on nothing of ours; used by Evals and Generators).
 let strict: [SwiftSetting] = [
@@ -16,6 +17,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Improve", targets: ["Improve"]),
+        // What a package depending on improve needs beside the loop: model providers over HTTP
+        // (ProviderSearch, ProviderRegistry) and a store backend (each contributes a StoreScheme).
+        .library(name: "ImproveHTTP", targets: ["ImproveHTTP"]),
+        .library(name: "ImproveSQLite", targets: ["ImproveSQLite"]),
+        .library(name: "ImprovePostgres", targets: ["ImprovePostgres"]),
         .executable(name: "improve-cli", targets: ["improve-cli"]),
     ],
     dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import ImproveCore
 import PostgresNIO
 
 /// The tables of the PostgreSQL store: the SQLite store's schema in PostgreSQL's types, plus
@@ -131,6 +132,23 @@ enum PostgresSchema {
 
     /// The newest version this build knows.
     static var latest: Int { migrations.map(\.version).max() ?? 0 }
+
+    /// Checks, by reading only, that the database holds an improve store this build can read.
+    ///
+    /// - Throws: ``StoreOpeningError/noStore(location:)`` when it has no `improve_schema` table
+    ///   (in the connection's schema); ``PostgresStoreError/newerSchema(location:version:known:)``
+    ///   when a newer build migrated it.
+    static func requireExisting(_ database: PostgresDatabase) async throws {
+        let table = try await database.rows("SELECT to_regclass('improve_schema') IS NOT NULL AS found").named.first
+        guard try table?.value("found", as: Bool.self) == true else {
+            throw StoreOpeningError.noStore(location: database.location.description)
+        }
+        let newest = try await database.rows("SELECT COALESCE(MAX(version), 0)::BIGINT AS newest FROM improve_schema").named.first
+        let version = try newest?.value("newest", as: Int.self) ?? 0
+        if version > latest {
+            throw PostgresStoreError.newerSchema(location: database.location.description, version: version, known: latest)
+        }
+    }
 
     /// Applies every migration the database lacks.
     ///

@@ -3,9 +3,12 @@ import ImproveCore
 
 /// Price of a model in US dollars per million tokens.
 public struct ModelPrice: Sendable, Equatable, Codable {
+    /// Dollars per million prompt (input) tokens.
     public var inputPerMillion: Double
+    /// Dollars per million completion (output) tokens.
     public var outputPerMillion: Double
 
+    /// A price from its two rates, in dollars per million tokens.
     public init(inputPerMillion: Double, outputPerMillion: Double) {
         self.inputPerMillion = inputPerMillion
         self.outputPerMillion = outputPerMillion
@@ -33,7 +36,9 @@ public struct ProviderConfig: Sendable, Equatable {
         public var description: String { rawValue }
     }
 
+    /// The provider's name: the `provider:` of a profile's model, the key in providers.yaml.
     public var name: String
+    /// The wire format its calls speak.
     public var kind: Kind
     /// The API base, e.g. `https://api.openai.com/v1`. Nil only for the built-in `local`
     /// provider, whose URL is found at call time (see ``ProviderRegistry``).
@@ -42,6 +47,7 @@ public struct ProviderConfig: Sendable, Equatable {
     public var apiKeyEnv: String?
     /// Requests in flight at once across all clients of this provider.
     public var concurrency: Int
+    /// Seconds one HTTP request may take before it counts as a timeout (and is retried).
     public var timeoutSeconds: Double
     /// Retries after the first attempt on 429/5xx/timeouts/connection errors.
     public var maxRetries: Int
@@ -50,6 +56,8 @@ public struct ProviderConfig: Sendable, Equatable {
     /// Prices by model id; models without a price cost 0.
     public var prices: [String: ModelPrice]
 
+    /// A provider; the defaults are those of a providers.yaml entry that gives only `kind` and
+    /// `baseURL`.
     public init(
         name: String, kind: Kind, baseURL: URL?, apiKeyEnv: String? = nil, concurrency: Int = 4, timeoutSeconds: Double = 120,
         maxRetries: Int = 4, allowServedModelMismatch: Bool = false, prices: [String: ModelPrice] = [:]

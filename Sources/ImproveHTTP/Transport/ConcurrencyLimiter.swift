@@ -13,6 +13,7 @@ public actor ConcurrencyLimiter {
     private var holders = 0
     private var waiters: [(id: UUID, continuation: CheckedContinuation<Void, any Error>)] = []
 
+    /// A limiter for `limit` holders at once (at least one).
     public init(limit: Int) {
         self.limit = max(1, limit)
     }

@@ -21,6 +21,8 @@ public struct RetryPolicy: Sendable, Equatable {
     /// silently stalling a run for hours.
     public var maxRetryAfter: Double
 
+    /// A schedule from its parts, each clamped to a sensible range (at least one attempt, no
+    /// negative delays, a jitter fraction within 0...1).
     public init(maxAttempts: Int = 5, baseDelay: Double = 0.5, maxDelay: Double = 30, jitter: Double = 0.2, maxRetryAfter: Double = 120) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = max(0, baseDelay)

@@ -8,7 +8,9 @@ public struct AnthropicClient: ModelClient, EndpointIdentified {
     /// The `anthropic-version` header value this client's request and response shapes follow.
     public static let apiVersion = "2023-06-01"
 
+    /// The provider this client calls (timeout, prices, served-model rule).
     public let config: ProviderConfig
+    /// The resolved API base the request paths are appended to.
     public let baseURL: URL
     private let apiKey: String?
     private let transport: HTTPTransport

@@ -8,7 +8,9 @@ import ImproveCore
 /// and the served model id; retries per ``RetryPolicy``; waits for a slot of the provider's
 /// shared ``ConcurrencyLimiter``; prices usage from the provider's price table.
 public struct OpenAICompatibleClient: ModelClient, EndpointIdentified {
+    /// The provider this client calls (timeout, prices, served-model rule).
     public let config: ProviderConfig
+    /// The resolved API base the request paths are appended to.
     public let baseURL: URL
     private let apiKey: String?
     private let transport: HTTPTransport

@@ -18,7 +18,7 @@ struct ModelsCheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Send one short completion to a profile's model and print what came back.",
         discussion: """
-            Uses the model of <dir>/profile.yaml, or local/smollm2-135m-instruct without --profile. Providers come from --providers, else the first providers.yaml in the profile directory, the current directory, or ~/.config/improve, merged over the built-ins (local, openai, anthropic, openrouter). The local provider finds the server through IMPROVE_BASE_URL or the state file written by `scripts/local-model start`. API keys are read from the environment variables the providers name and are never printed.
+            Uses the model of <dir>/profile.yaml, or local/smollm2-135m-instruct without --profile. Providers come from --providers, else the first providers.yaml in the profile directory, the current directory, or $XDG_CONFIG_HOME/improve (~/.config/improve when unset), merged over the built-ins (local, openai, anthropic, openrouter). The local provider finds the server through IMPROVE_BASE_URL or the state file written by `scripts/local-model start`. API keys are read from the environment variables the providers name and are never printed.
 
             Prints provider, requested and served model, latency, tokens, cost and the text. Exit status 0 on success, 1 with the error message otherwise.
             """
@@ -48,23 +48,11 @@ struct ModelsCheckCommand: AsyncParsableCommand {
 
     private func check() async throws {
         var spec = ModelSpec(provider: "local", id: "smollm2-135m-instruct", temperature: 0, maxTokens: 16)
-        var searchPaths: [URL] = []
-        if let profile {
-            let directory = URL(fileURLWithPath: profile)
+        let directory = profile.map { URL(fileURLWithPath: $0) }
+        if let directory {
             spec = try ProfileLoader.load(contentsOf: directory.appendingPathComponent("profile.yaml")).model
-            searchPaths.append(directory.appendingPathComponent("providers.yaml"))
         }
-        if let providers {
-            let file = URL(fileURLWithPath: providers)
-            guard FileManager.default.fileExists(atPath: file.path) else {
-                throw ConfigError(file: providers, line: nil, field: "", problem: "no such file", hint: "pass the path of a providers.yaml")
-            }
-            searchPaths = [file]
-        } else {
-            searchPaths.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("providers.yaml"))
-            searchPaths.append(FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config/improve/providers.yaml"))
-        }
-        let registry = try ProviderRegistry.load(searching: searchPaths)
+        let registry = try ProviderSearch(explicitFile: providers.map { URL(fileURLWithPath: $0) }, profileDirectory: directory).registry()
         let client = try registry.client(for: spec)
         // A smoke test should answer quickly; cap the tokens whatever the profile allows.
         var checkSpec = spec

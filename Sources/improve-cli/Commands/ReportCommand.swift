@@ -40,7 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store = try await StoreAccess.openReadOnly(store)
+        let store = try await StoreSchemes.cli.openReadOnly(store ?? StoreSchemes.defaultReadAddress)
         guard let run = try await store.run(id: runID) else { throw StoreError.unknownRun(id: runID, store: store.location) }
         guard run.state == .completed, let result = run.result else {
             throw ValidationError("run \(runID) is \(run.state.rawValue), so it has no report yet; finish it with `improve-cli resume \(runID)`")

@@ -33,7 +33,7 @@ struct RunsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try await StoreAccess.openReadOnly(store)
+        let store = try await StoreSchemes.cli.openReadOnly(store ?? StoreSchemes.defaultReadAddress)
         if let since {
             try await report(store, since: TimeSpan.start(since, now: try WallClock.now()) ?? .distantPast)
             return

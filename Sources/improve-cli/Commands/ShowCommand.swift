@@ -23,7 +23,7 @@ struct ShowCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store = try await StoreAccess.openReadOnly(store)
+        let store = try await StoreSchemes.cli.openReadOnly(store ?? StoreSchemes.defaultReadAddress)
         let summary = try await store.summary(runID: runID, lastEvents: max(0, events))
         let candidates = try await store.candidates(runID: runID)
         if json {

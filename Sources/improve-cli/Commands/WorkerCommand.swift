@@ -18,7 +18,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "The PostgreSQL store: postgres://user@host:port/database (password from PGPASSWORD).")
     var store: String
 
-    @Option(help: "providers.yaml to use (default: ./providers.yaml, then built-ins).")
+    @Option(help: "providers.yaml to use (default: ./providers.yaml, then $XDG_CONFIG_HOME/improve/providers.yaml or ~/.config/improve/providers.yaml, then built-ins).")
     var providers: String?
 
     @Option(help: "Model calls this worker runs at once.")
@@ -39,10 +39,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let location = try PostgresLocation(parsing: store)
-        var searched: [URL] = []
-        if let providers { searched.append(URL(fileURLWithPath: providers)) }
-        searched.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("providers.yaml"))
-        let registry = try ProviderRegistry.load(searching: searched)
+        let registry = try ProviderSearch(explicitFile: providers.map { URL(fileURLWithPath: $0) }).registry()
         let lease = ProcessInfo.processInfo.environment["IMPROVE_STEP_LEASE_SECONDS"].flatMap(Double.init) ?? 30
         let store = try await PostgresRunStore.open(location, leaseDuration: lease, connections: concurrency + 2)
         defer { store.close() }

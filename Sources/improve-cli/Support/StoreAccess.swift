@@ -1,29 +1,8 @@
 import Foundation
-import ImproveCore
-import ImprovePostgres
-import ImproveSQLite
 
-/// Opening the store for the inspection commands (`runs`, `show`): read-only, so pointing one
-/// at a wrong path never creates or migrates a file.
+/// Formatting shared by the commands that print stored runs (`runs`, `show`, `report`) and by
+/// the run summaries. Stores themselves open through ``StoreSchemes/cli``.
 enum StoreAccess {
-    struct NoStore: Error, CustomStringConvertible {
-        let path: String
-        var description: String {
-            "no improve store at \(path): nothing has been run with this store yet (`improve-cli run` creates it); pass --store PATH to read another one"
-        }
-    }
-
-    ///
-    /// A `postgres://` address opens the PostgreSQL store (migrating an empty database).
-    static func openReadOnly(_ path: String?) async throws -> any RunStore {
-        if let path, StoreLocator.isPostgres(path) {
-            return try await PostgresRunStore.open(try PostgresLocation(parsing: path))
-        }
-        let resolved = URL(fileURLWithPath: path ?? SQLiteRunStore.defaultPath).standardizedFileURL.path
-        guard FileManager.default.fileExists(atPath: resolved) else { throw NoStore(path: resolved) }
-        return try SQLiteRunStore(path: resolved, mode: .readOnly)
-    }
-
     /// Pretty, key-sorted JSON with ISO-8601 dates, for `--json`.
     static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
