@@ -125,7 +125,7 @@ public enum ArtifactSpecLoader {
             throw metricNode.error("gives no way to read the metric", hint: "set regex, or jsonFile and jsonField")
         }
         let direction = ArtifactSpec.Direction(rawValue: try top.required("direction", hint: "minimise or maximise").oneOf(["minimise", "maximise"])) ?? .minimise
-        return ArtifactSpec(
+        let spec = ArtifactSpec(
             directory: directory, file: file, command: command, metric: metric, direction: direction,
             timeoutSeconds: try top.optional("timeoutSeconds")?.double(in: 0.1...86_400) ?? 60,
             baselineRepeats: try top.optional("baselineRepeats")?.int(in: 1...100) ?? 3,
@@ -135,6 +135,8 @@ public enum ArtifactSpecLoader {
             sampler: SearchSpace.Sampler(rawValue: try top.optional("sampler")?.oneOf(SearchSpace.Sampler.allCases.map(\.rawValue)) ?? "tpe") ?? .tpe,
             modelShare: try top.optional("modelShare")?.double(in: 0...1),
             modelFailureLimit: try top.optional("modelFailureLimit")?.int(in: 1...100) ?? 3)
+        try checkSpace(of: spec, declaredAt: top.optional("space"))
+        return spec
     }
 
     /// `space:` is read only for a file whose format autoresearch can edit field by field.
@@ -144,5 +146,16 @@ public enum ArtifactSpecLoader {
             throw node.error("applies only to .json, .yaml, .yml or .toml files, and \(file) is none of them", hint: "remove space:, or point file: at a structured config")
         }
         return try SearchSpaceLoader.parse(node)
+    }
+
+    /// The space against the file it edits, checked here, where each field's line in
+    /// artifact.yaml is known: a misspelt field or a file that does not parse then fails before
+    /// a run stores anything. A file that is not UTF-8 text is left to the caller that reads it
+    /// for the run, which says so.
+    private static func checkSpace(of spec: ArtifactSpec, declaredAt node: ConfigNode?) throws {
+        guard let space = spec.space, let node, let content = try? String(contentsOf: spec.fileURL, encoding: .utf8) else { return }
+        var lines: [String: Int] = [:]
+        for (path, value) in try node.mapping().members { lines[path] = value.line }
+        try SpaceFieldCheck.check(space, content: content, file: spec.file, directory: spec.directory, specFile: node.file, lines: lines)
     }
 }
