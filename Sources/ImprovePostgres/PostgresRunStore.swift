@@ -60,8 +60,32 @@ public final class PostgresRunStore: Sendable {
         return PostgresRunStore(database: database, leaseDuration: leaseDuration, dispatch: dispatch)
     }
 
-    /// Runs a dispatched call: enqueueing it and waiting for a worker's answer.
-    public typealias DispatchGate = @Sendable (_ call: @Sendable () async throws -> Data) async throws -> Data
+    /// Connects to the existing store at `location` for reading (`improve-cli runs`, `show`,
+    /// `report`): nothing is created or migrated, so an inspection pointed at an empty database
+    /// leaves it empty.
+    ///
+    /// - Parameter schema: the store's schema inside the database; nil for the default (`public`).
+    ///   Unlike ``open(_:environment:leaseDuration:connections:dispatch:schema:redactor:)``, a
+    ///   missing schema is not created.
+    /// - Throws: ``StoreOpeningError/noStore(location:)`` when the database (or `schema`) holds
+    ///   no improve store; ``PostgresStoreError`` when the server cannot be reached, refuses the
+    ///   login or holds a newer schema.
+    public static func openExisting(
+        _ location: PostgresLocation, environment: [String: String] = ProcessInfo.processInfo.environment, schema: String? = nil,
+        redactor: Redactor = .fromEnvironment()
+    ) async throws -> PostgresRunStore {
+        // No schema for the probe: given one, it creates it.
+        try await PostgresDatabase.probe(location, schema: nil, environment: environment, redactor: redactor)
+        let database = PostgresDatabase(location: location, schema: schema, environment: environment, redactor: redactor)
+        do {
+            try await PostgresSchema.requireExisting(database)
+        } catch {
+            database.close()
+            throw error
+        }
+        // A reader claims no steps; the lease is the default of a store that does.
+        return PostgresRunStore(database: database, leaseDuration: 60, dispatch: [])
+    }
 
     /// Puts `gate` before every call this store's coordinator journals dispatch and the store
     /// has no answer for yet, as a spend ceiling stands before a raw client in one process:

@@ -149,18 +149,19 @@ import Testing
         let store = try SQLiteRunStore(path: directory.appendingPathComponent("store.sqlite").path)
         let (run, _) = try await store.openRun(RunSpec(dedupeKey: "order", seed: 1, profileName: "p", profileHash: "h", surface: "prompt", generator: "g", config: [:], policy: [:]), workerID: "w")
         let served = ServedByOtherClient()
-        let roles: [(String, ModelSpec)] = [("task", ModelSpec(provider: "local", id: "agent")), ("judge", ModelSpec(provider: "local", id: "judge")), ("simulator", ModelSpec(provider: "local", id: "sim")), ("reflection", ModelSpec(provider: "local", id: "reflect"))]
-        func clients(_ policy: Policy, _ raw: any ModelClient) async throws -> [String: any ModelClient] {
+        let roles: [(ModelRole, ModelSpec)] = [(.task, ModelSpec(provider: "local", id: "agent")), (.judge, ModelSpec(provider: "local", id: "judge")), (.simulator, ModelSpec(provider: "local", id: "sim")), (.reflection, ModelSpec(provider: "local", id: "reflect"))]
+        func clients(_ policy: Policy, _ raw: any ModelClient) async throws -> [ModelRole: any ModelClient] {
             let journal = try await store.journal(runID: run.id, workerID: "w")
             let setup = EvaluationSetup(suite: bundle.suite, policy: policy)
             let evaluation = try setup.clients(task: roles[0].1, roles: Array(roles.prefix(3)), raw: { _ in raw }, journal: journal)
-            let runClients = try RunClients(models: ModelAccess { _ in raw }, policy: policy, journal: journal, task: roles[0].1, reflection: roles[3].1, roles: [])
-            return ["task": evaluation.task, "judge": try #require(evaluation.judge), "simulator": try #require(evaluation.simulator), "reflection": runClients.reflection]
+            // The reflection client as a run makes it (`ActiveRun.client`): the one wrapping order.
+            let reflection = RoleClient.wrap(raw, role: ModelRole.reflection.rawValue, allowed: policy.allowedModels, journal: journal)
+            return [.task: evaluation.task, .judge: try #require(evaluation.judge), .simulator: try #require(evaluation.simulator), .reflection: reflection]
         }
         var lenient = bundle.policy
         lenient.allowedModels = AllowedModels(["local/*"])
         for (role, client) in try await clients(lenient, served) {
-            _ = try await client.complete(ChatRequest(model: roles.first { $0.0 == role }?.1 ?? roles[0].1, messages: [.user(role)]))
+            _ = try await client.complete(ChatRequest(model: roles.first { $0.0 == role }?.1 ?? roles[0].1, messages: [.user(role.rawValue)]))
         }
         #expect(served.callCount == 4)
 
@@ -170,7 +171,7 @@ import Testing
         let unused = ServedByOtherClient()
         for (role, client) in try await clients(strict, unused) {
             await #expect(throws: ModelError.self, "role \(role)") {
-                _ = try await client.complete(ChatRequest(model: roles.first { $0.0 == role }?.1 ?? roles[0].1, messages: [.user(role)]))
+                _ = try await client.complete(ChatRequest(model: roles.first { $0.0 == role }?.1 ?? roles[0].1, messages: [.user(role.rawValue)]))
             }
         }
         #expect(unused.callCount == 0)

@@ -64,15 +64,20 @@ public struct EvalSession: Sendable {
     }
 
     /// Every model a role of this session will call, by role; checked before any call.
-    public var roleModels: [(role: String, model: ModelSpec)] {
+    public var roleModels: [(role: ModelRole, model: ModelSpec)] {
         setup.roles(task: bundle.profile.model, scoring: items + setup.units(of: personas))
+    }
+
+    /// Every role's model must be allowed by the policy. Sends nothing and touches no file.
+    /// - Throws: `ModelError.notAllowed` for the first role outside `allowedModels`.
+    public func preflight() throws {
+        for (role, model) in roleModels { try bundle.policy.allowedModels.check(model, role: role.rawValue) }
     }
 
     /// Runs the session. A model outside `allowedModels` fails here before any call is made.
     public func run(clients: ClientFactory) async throws -> EvalReport {
-        let allowed = bundle.policy.allowedModels
+        try preflight()
         let roles = roleModels
-        for (role, model) in roles { try allowed.check(model, role: role) }
         let setup = self.setup, profile = bundle.profile, personas = self.personas
         let wrapped = try setup.clients(task: profile.model, roles: roles, raw: clients, journal: journal)
         let evaluator = try setup.evaluator(wrapped, journal: journal, progress: progress)

@@ -53,23 +53,23 @@ public struct EvaluationSetup: Sendable {
 
     /// Every role that scoring `items` calls, with its model: `task` always, `judge` when a
     /// scorer that calls the judge (``ScorerKind/usesJudge``) grades items or a persona has a rubric, `simulator` when there are personas.
-    public func roles(task: ModelSpec, scoring items: [EvalItem]) -> [(role: String, model: ModelSpec)] {
+    public func roles(task: ModelSpec, scoring items: [EvalItem]) -> [(role: ModelRole, model: ModelSpec)] {
         let personaIDs = Set(items.compactMap { PersonaUnit.reference($0)?.personaID })
         let hasItems = items.contains { !PersonaUnit.isUnit($0) }
         let judgedItems = hasItems && scorers.usesJudge(suite.scorers)
         let judgedPersonas = suite.personas.contains { personaIDs.contains($0.id) && $0.rubric != nil }
-        var roles: [(role: String, model: ModelSpec)] = [(ModelRole.task.rawValue, task)]
-        if judgedItems || judgedPersonas { roles.append((ModelRole.judge.rawValue, policy.model(for: .judge, task: task))) }
-        if !personaIDs.isEmpty { roles.append((ModelRole.simulator.rawValue, policy.model(for: .simulator, task: task))) }
+        var roles: [(role: ModelRole, model: ModelSpec)] = [(.task, task)]
+        if judgedItems || judgedPersonas { roles.append((.judge, policy.model(for: .judge, task: task))) }
+        if !personaIDs.isEmpty { roles.append((.simulator, policy.model(for: .simulator, task: task))) }
         return roles
     }
 
     /// The wrapped clients of `roles` (from ``roles(task:scoring:)``); the task client always.
-    public func clients(task: ModelSpec, roles: [(role: String, model: ModelSpec)], raw: ClientFactory, journal: (any StepJournal)?) throws -> EvaluationClients {
+    public func clients(task: ModelSpec, roles: [(role: ModelRole, model: ModelSpec)], raw: ClientFactory, journal: (any StepJournal)?) throws -> EvaluationClients {
         func wrap(_ role: ModelRole, _ model: ModelSpec) throws -> any ModelClient {
             RoleClient.wrap(try raw(model), role: role.rawValue, allowed: policy.allowedModels, journal: journal)
         }
-        let model = { (role: ModelRole) in roles.first { $0.role == role.rawValue }?.model }
+        let model = { (role: ModelRole) in roles.first { $0.role == role }?.model }
         return EvaluationClients(
             task: try wrap(.task, task), taskModel: task,
             judge: try model(.judge).map { try wrap(.judge, $0) }, simulator: try model(.simulator).map { try wrap(.simulator, $0) })

@@ -17,67 +17,71 @@ public func improveArtifact(
     progress: (@Sendable (ImproveProgress) -> Void)? = nil
 ) async throws -> ImproveOutcome {
     try inputs.preflight(options)
-    return try await ArtifactRun(inputs: inputs, options: options, store: store, models: models, progress: progress).execute()
+    return try await RunSession(store: store, models: models, options: options).execute(
+        ArtifactRun(inputs: inputs, options: options, progress: progress), onJoinedFinished: { progress?(.joined(runID: $0)) })
 }
 
 extension ArtifactInputs {
     /// The checks `improveArtifact` makes before writing anything: the generator, if named, is
-    /// `autoresearch`, and the editing model is allowed. Touches no file and sends nothing.
-    /// - Throws: ``SurfaceError`` or ``PolicyViolation``.
+    /// `autoresearch`; the editing model is allowed; the artifact parses and holds every
+    /// `space:` field (also checked when `artifact.yaml` is loaded, with its line numbers; this
+    /// covers inputs a library caller assembled by hand). Touches no file and sends nothing.
+    /// - Throws: ``SurfaceError``, ``PolicyViolation`` or a `ConfigError` naming the field.
     public func preflight(_ options: ImproveOptions) throws {
         if let generator = options.generator, generator != ArtifactRun.generatorName {
             throw SurfaceError.generatorDoesNotFit(generator: generator, surface: .artifact)
         }
-        try Preflight.checkModels([(ModelRole.task.rawValue, profile.model)], policy: policy, policyFile: policyFile)
+        try Preflight.checkModels([(.task, profile.model)], policy: policy, policyFile: policyFile)
+        if let space = spec.space {
+            try SpaceFieldCheck.check(space, content: original, file: spec.file, directory: spec.directory, specFile: Self.specFileName)
+        }
     }
 }
 
-struct ArtifactRun {
+/// The body of autoresearch in its ``RunSession``: the model edits the artifact, every edit is an
+/// experiment (a journaled step), and the noise rule of ``ArtifactDecision`` decides.
+struct ArtifactRun: RunBody {
     static let generatorName = "autoresearch"
 
     let inputs: ArtifactInputs
     let options: ImproveOptions
-    let store: any RunStore
-    let models: ModelAccess
     let progress: (@Sendable (ImproveProgress) -> Void)?
 
-    func execute() async throws -> ImproveOutcome {
-        let seed = options.seed ?? inputs.policy.search.seed
-        let spec = try runSpec(seed: seed)
-        let (run, joined): (RunRecord, Bool)
-        switch try await RunLifecycle.open(spec, store: store, workerID: options.workerID, progress: progress) {
-        case .finished(let outcome): return outcome
-        case .active(let record, let wasJoined): (run, joined) = (record, wasJoined)
-        }
-        progress?(.startedArtifact(runID: run.id, file: inputs.spec.file, attempts: inputs.spec.maxAttempts))
-        let journal = try await store.journal(runID: run.id, workerID: options.workerID)
-        let counting = UsageCountingModelClient(
-            GuardedModelClient(
-                JournaledModelClient(try models.makeClient(inputs.profile.model), journal: journal), allowed: inputs.policy.allowedModels, role: ModelRole.task.rawValue))
-        let directory = options.outputDirectory ?? inputs.directory.appendingPathComponent("runs").appendingPathComponent(run.id)
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let progress = self.progress
-            let total = inputs.spec.maxAttempts
-            let runner = AutoresearchRunner(
-                spec: inputs.spec, model: inputs.profile.model, runID: run.id, logURL: directory.appendingPathComponent("attempts.tsv"), journal: journal,
-                seed: seed, onAttempt: { attempt in progress?(.artifactAttempt(attempt, of: total)) })
-            let result = try await runner.run(original: inputs.original, client: counting)
-            let outcome = try write(result, runID: run.id, joined: joined, directory: directory, client: counting)
-            try await store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
-            return outcome
-        } catch {
-            throw await RunLifecycle.ended(runID: run.id, store: store, by: error)
-        }
+    var policy: Policy { inputs.policy }
+    private var seed: UInt64 { options.seed ?? inputs.policy.search.seed }
+
+    func spec() throws -> RunSpec {
+        let key = try RunIdentity.windowed(options.dedupeKey ?? RunIdentity.artifactKey(inputsHash: try inputs.contentHash(), seed: seed), window: options.dedupeWindow)
+        let config = try RunConfiguration(
+            profileDirectory: inputs.directory.path, surface: .artifact, generator: Self.generatorName, seed: seed,
+            inPlace: options.inPlace, artifactFile: inputs.spec.file
+        ).json()
+        return RunSpec(
+            dedupeKey: key, seed: seed, profileName: inputs.profile.name, profileHash: inputs.profile.contentHash,
+            surface: SurfaceKind.artifact.rawValue, generator: Self.generatorName, config: config, policy: try JSONValue(encoding: inputs.policy))
     }
 
-    private func write(_ result: AutoresearchResult, runID: String, joined: Bool, directory: URL, client: UsageCountingModelClient) throws -> ImproveOutcome {
+    func execute(in run: ActiveRun) async throws -> ImproveOutcome {
+        progress?(.startedArtifact(runID: run.id, file: inputs.spec.file, attempts: inputs.spec.maxAttempts))
+        let counting = UsageCountingModelClient(try run.client(inputs.profile.model, role: .task))
+        let directory = options.outputDirectory ?? inputs.directory.appendingPathComponent("runs").appendingPathComponent(run.id)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let progress = self.progress
+        let total = inputs.spec.maxAttempts
+        let runner = AutoresearchRunner(
+            spec: inputs.spec, model: inputs.profile.model, runID: run.id, logURL: directory.appendingPathComponent("attempts.tsv"), journal: run.journal,
+            seed: seed, onAttempt: { attempt in progress?(.artifactAttempt(attempt, of: total)) })
+        let result = try await runner.run(original: inputs.original, client: counting)
+        return try write(result, runID: run.id, joined: run.joined, directory: directory, client: counting, isStubOrReplay: run.isStubOrReplay)
+    }
+
+    private func write(_ result: AutoresearchResult, runID: String, joined: Bool, directory: URL, client: UsageCountingModelClient, isStubOrReplay: Bool) throws -> ImproveOutcome {
         let originalHash = ContentHash.sha256(Data(inputs.original.utf8))
         let winnerHash = ContentHash.sha256(Data(result.bestContent.utf8))
         let record = ArtifactAuditRecord(
             runID: runID, profileName: inputs.profile.name, spec: inputs.spec, originalHash: originalHash, winnerHash: winnerHash, result: result,
             modelsServed: client.servedModels, usage: client.usage,
-            usedStubOrReplay: models.isStubOrReplay || client.responseSources.contains { $0 == "stub" || $0 == "replay" })
+            usedStubOrReplay: isStubOrReplay || client.responseSources.contains { $0 == "stub" || $0 == "replay" })
 
         var written: URL?
         if record.verdict == .ship {
@@ -102,18 +106,6 @@ struct ArtifactRun {
             proposals: result.attempts.filter { $0.number > 0 }.count, metricCalls: experiments, usage: client.usage,
             stopReason: "all \(inputs.spec.maxAttempts) attempts made (\(modelCalls) by the model)",
             artifactMetric: "\(inputs.spec.file) via `\(inputs.spec.command)`, \(inputs.spec.direction == .minimise ? "lower" : "higher") is better")
-    }
-
-    private func runSpec(seed: UInt64) throws -> RunSpec {
-        let hash = try inputs.contentHash()
-        let key = RunIdentity.windowed(options.dedupeKey ?? ContentHash.sha256(Data("artifact|\(hash)|\(seed)".utf8)), window: options.dedupeWindow)
-        let config = try RunConfiguration(
-            profileDirectory: inputs.directory.path, surface: .artifact, generator: Self.generatorName, seed: seed,
-            inPlace: options.inPlace, artifactFile: inputs.spec.file
-        ).json()
-        return RunSpec(
-            dedupeKey: key, seed: seed, profileName: inputs.profile.name, profileHash: inputs.profile.contentHash,
-            surface: SurfaceKind.artifact.rawValue, generator: Self.generatorName, config: config, policy: try JSONValue(encoding: inputs.policy))
     }
 }
 

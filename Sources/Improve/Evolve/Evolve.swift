@@ -16,13 +16,23 @@ import ImproveCore
 /// the store (candidates, evaluations, `lineage` and `generation` events) and to the audit; the
 /// per-generation table and the lineage are written beside the report.
 ///
-/// Every model call goes through the guard and the step journal: calling `evolve` again after a
-/// crash replays completed calls for free and finishes the same run.
+/// Every model call goes through the guard, the step journal and the spend gate: calling
+/// `evolve` again after a crash replays completed calls for free and finishes the same run.
 public func evolve(
     _ inputs: ImproveInputs, options: EvolveOptions, store: any RunStore, models: ModelAccess,
     progress: (@Sendable (EvolveProgress) -> Void)? = nil
 ) async throws -> ImproveOutcome {
-    try await EvolveRun(inputs: inputs, options: options, store: store, models: models, progress: progress).execute()
+    try await evolve(try EvolvePlan(inputs, options: options), store: store, models: models, progress: progress)
+}
+
+/// Runs an evolve plan that passed preflight (see ``evolve(_:options:store:models:progress:)``).
+/// - Throws: ``SpendCeilingReached`` or `StoreError.cancelled` when stopped (resumable).
+public func evolve(
+    _ plan: EvolvePlan, store: any RunStore, models: ModelAccess, progress: (@Sendable (EvolveProgress) -> Void)? = nil
+) async throws -> ImproveOutcome {
+    for warning in plan.warnings { progress?(.run(.warning(warning))) }
+    return try await RunSession(store: store, models: models, options: plan.options.run).execute(
+        EvolveRun(plan: plan, progress: progress), onJoinedFinished: { progress?(.run(.joined(runID: $0))) })
 }
 
 /// Runs `evolve` once per seed — each its own run in the store — and summarises the replicates
@@ -37,19 +47,17 @@ public func evolveReplicates(
         throw PreflightError(problem: "replicates need distinct seeds, e.g. --seeds 1,2,3")
     }
     // Preflight every replicate before the first spends anything.
-    for seed in seeds {
-        var each = options
-        each.run.seed = seed
-        _ = try EvolvePlan(inputs, options: each)
-    }
-    var outcomes: [(seed: UInt64, outcome: ImproveOutcome)] = []
-    for seed in seeds {
+    let plans = try seeds.map { seed in
         var each = options
         each.run.seed = seed
         let directory = summaryDirectory.appendingPathComponent("seed-\(seed)")
         each.run.outputDirectory = directory
         each.versionDirectory = directory
-        outcomes.append((seed: seed, outcome: try await evolve(inputs, options: each, store: store, models: models, progress: progress)))
+        return try EvolvePlan(inputs, options: each)
+    }
+    var outcomes: [(seed: UInt64, outcome: ImproveOutcome)] = []
+    for plan in plans {
+        outcomes.append((seed: plan.seed, outcome: try await evolve(plan, store: store, models: models, progress: progress)))
     }
     var summary = ReplicateSummary(outcomes)
     try summary.write(to: summaryDirectory)

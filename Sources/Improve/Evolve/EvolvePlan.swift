@@ -8,6 +8,10 @@ public struct EvolvePlan: Sendable {
     /// The name runs of `evolve` carry as their generator in the store.
     public static let generatorName = "evolve"
 
+    /// The inputs the plan was made from.
+    public let inputs: ImproveInputs
+    /// The options the plan was made with.
+    public private(set) var options: EvolveOptions
     /// The surface evolved.
     public let surface: any Surface
     /// The policy's settings with the overrides applied.
@@ -19,7 +23,7 @@ public struct EvolvePlan: Sendable {
     /// The run's seed: every random choice derives from it.
     public let seed: UInt64
     /// Every role the run will call, with its model.
-    public let roles: [(role: String, model: ModelSpec)]
+    public let roles: [(role: ModelRole, model: ModelSpec)]
     /// Things worth knowing before money is spent (an underpowered holdout slice).
     public let warnings: [String]
 
@@ -33,25 +37,31 @@ public struct EvolvePlan: Sendable {
         if let problem = settings.problem { throw PreflightError(problem: "\(inputs.policyFile): evolution \(problem.text); \(problem.hint)") }
         var author = policy.model(for: .author, task: inputs.profile.model)
         author.temperature = settings.authorTemperature
-        let roles: [(role: String, model: ModelSpec)] = [(ModelRole.task.rawValue, inputs.profile.model), (ModelRole.author.rawValue, author)] + inputs.evaluationRoles
-        try Preflight.checkModels(roles, policy: policy, policyFile: inputs.policyFile)
-        try options.run.gateChecks.validate(policy.gate, policyFile: inputs.policyFile)
+        let roles: [(role: ModelRole, model: ModelSpec)] = [(.task, inputs.profile.model), (.author, author)] + inputs.evaluationRoles
         let budget = options.run.budget ?? policy.budget
-        try Preflight.checkBudgetAndSplits(budget: budget, search: inputs.search, holdout: inputs.holdout)
+        let slice = settings.holdoutSize ?? inputs.holdout.count
+        self.warnings = try Preflight.check(inputs, roles: roles, budget: budget, gateChecks: options.run.gateChecks, holdoutPairs: slice)
         if let size = settings.holdoutSize, size > inputs.holdout.count {
             throw PreflightError(problem: "evolution.holdoutSize \(size) is larger than the holdout split (\(inputs.holdout.count) items); lower it or leave it out to use the whole split")
         }
-        let surface = GeneratorCatalog.surface(kind)
         if kind == .skills, inputs.profile.skills.isEmpty {
             throw SurfaceError.invalidComponent(component: "skills", reason: "profile \(inputs.profile.name) has no skills to evolve")
         }
-        self.surface = surface
+        self.inputs = inputs
+        self.options = options
+        self.surface = GeneratorCatalog.surface(kind)
         self.settings = settings
         self.authorModel = author
         self.budget = budget
         self.seed = options.run.seed ?? policy.search.seed
         self.roles = roles
-        let slice = settings.holdoutSize ?? inputs.holdout.count
-        self.warnings = PromotionGate.preflight(holdoutPairs: slice, settings: policy.gate).warnings
+    }
+
+    /// The same plan run by `workerID` behind `spendGate` (see ``ImprovePlan/executing(workerID:spendGate:)``).
+    public func executing(workerID: String, spendGate: SpendGate?) -> EvolvePlan {
+        var plan = self
+        plan.options.run.workerID = workerID
+        plan.options.run.spendGate = spendGate
+        return plan
     }
 }

@@ -2,75 +2,68 @@ import Foundation
 import Generators
 import ImproveCore
 
-/// One execution of `evolve` (fresh, joined or resumed: the same code, because every model call
-/// replays from the journal and the loop is a function of the seed and those answers).
-struct EvolveRun {
-    let inputs: ImproveInputs
-    let options: EvolveOptions
-    let store: any RunStore
-    let models: ModelAccess
+/// The body of `evolve` in its ``RunSession`` (fresh, joined or resumed: the same code, because
+/// every model call replays from the journal and the loop is a function of the seed and those
+/// answers).
+struct EvolveRun: RunBody {
+    let plan: EvolvePlan
     let progress: (@Sendable (EvolveProgress) -> Void)?
 
-    func execute() async throws -> ImproveOutcome {
-        let plan = try EvolvePlan(inputs, options: options)
-        let runProgress: @Sendable (ImproveProgress) -> Void = { [progress] note in progress?(.run(note)) }
-        for warning in plan.warnings { runProgress(.warning(warning)) }
+    var policy: Policy { plan.inputs.policy }
 
-        let (run, joined): (RunRecord, Bool)
-        switch try await RunLifecycle.open(try runSpec(plan), store: store, workerID: options.run.workerID, progress: runProgress) {
-        case .finished(let outcome): return outcome
-        case .active(let record, let wasJoined): (run, joined) = (record, wasJoined)
-        }
+    /// The run's identity: every input, the evolution settings with their overrides included
+    /// (through the policy hash), and the seed, so each replicate seed is a run of its own.
+    func spec() throws -> RunSpec {
+        var policy = plan.inputs.policy
+        policy.evolution = plan.settings
+        return try RunIdentity.profileRunSpec(
+            inputs: plan.inputs, options: plan.options.run, policy: policy, generator: EvolvePlan.generatorName, budget: plan.budget, seed: plan.seed,
+            evolution: plan.settings)
+    }
+
+    func execute(in run: ActiveRun) async throws -> ImproveOutcome {
+        let (inputs, options, progress) = (plan.inputs, plan.options, self.progress)
+        let runProgress: @Sendable (ImproveProgress) -> Void = { note in progress?(.run(note)) }
         let sliceSize = plan.settings.holdoutSize ?? inputs.holdout.count
         runProgress(.started(runID: run.id, searchItems: inputs.search.count, holdoutItems: sliceSize))
-        let journal = try await store.journal(runID: run.id, workerID: options.run.workerID)
         // The author is a role of its own: guarded and journaled like every other client.
-        let clients = try RunClients(
-            models: models, policy: inputs.policy, journal: journal, task: inputs.profile.model, reflection: plan.authorModel,
-            roles: inputs.evaluationRoles + [(ModelRole.author.rawValue, plan.authorModel)])
-        let evaluator = try inputs.makeEvaluator(clients.task, clients.roles, journal)
+        let clients = try RunClients(run, task: inputs.profile.model, reflection: plan.authorModel, roles: inputs.evaluationRoles + [(.author, plan.authorModel)])
+        let evaluator = try inputs.makeEvaluator(clients.task, clients.roles, run.journal)
         // A resumed run replays its attempts; the recorder keeps each event in the store once.
-        let recorder = RunRecorder(store: store, runID: run.id)
+        let recorder = run.recorder
 
-        do {
-            let clock = ContinuousClock()
-            let searchStart = clock.now
-            let engine = EvolutionEngine(
-                base: inputs.profile, surface: plan.surface, search: SearchSet(items: inputs.search), evaluator: evaluator,
-                author: ModelStrategyAuthor(model: plan.authorModel), authorClient: clients.roles[.author] ?? clients.reflection,
-                settings: plan.settings, seed: plan.seed, budget: plan.budget, maxComponentLength: inputs.policy.search.maxComponentLength,
-                checkpoint: { [progress] event in try await Self.record(event, recorder: recorder, progress: progress) })
-            let result = try await engine.run()
-            try await recorder.event(.authoringFinished, ["authorCalls": .number(Double(result.authorCalls)), "attempts": .number(Double(result.lineage.count))])
+        let clock = ContinuousClock()
+        let searchStart = clock.now
+        let engine = EvolutionEngine(
+            base: inputs.profile, surface: plan.surface, search: SearchSet(items: inputs.search), evaluator: evaluator,
+            author: ModelStrategyAuthor(model: plan.authorModel), authorClient: clients.roles[.author] ?? clients.reflection,
+            settings: plan.settings, seed: plan.seed, budget: plan.budget, maxComponentLength: inputs.policy.search.maxComponentLength,
+            checkpoint: { event in try await Self.record(event, recorder: recorder, progress: progress) })
+        let result = try await engine.run()
+        try await recorder.event(.authoringFinished, ["authorCalls": .number(Double(result.authorCalls)), "attempts": .number(Double(result.lineage.count))])
 
-            // Only now, with every author call made, is the holdout slice drawn.
-            let slice = HoldoutSlice.draw(from: inputs.holdout, size: plan.settings.holdoutSize, seed: plan.seed)
-            try await recorder.event(.holdoutDrawn, ["items": .array(slice.map { .string($0.id) })])
-            var gated = inputs
-            gated.holdout = slice
-            if let versions = options.versionDirectory { gated.profileFile = versions.appendingPathComponent(inputs.profileFile.lastPathComponent) }
-            let search = result.searchResult(items: inputs.search, seedValue: plan.seed)
-            let holdoutStart = clock.now
-            let phase = try await HoldoutPhase(
-                inputs: gated, surface: plan.surface, evaluator: evaluator, gate: inputs.policy.gate, recorder: recorder, progress: runProgress, checks: options.run.gateChecks
-            ).run(search)
-            let timings = ["search": (holdoutStart - searchStart).inSeconds, "holdout": (clock.now - holdoutStart).inSeconds]
+        // Only now, with every author call made, is the holdout slice drawn.
+        let slice = HoldoutSlice.draw(from: inputs.holdout, size: plan.settings.holdoutSize, seed: plan.seed)
+        try await recorder.event(.holdoutDrawn, ["items": .array(slice.map { .string($0.id) })])
+        var gated = inputs
+        gated.holdout = slice
+        if let versions = options.versionDirectory { gated.profileFile = versions.appendingPathComponent(inputs.profileFile.lastPathComponent) }
+        let search = result.searchResult(items: inputs.search, seedValue: plan.seed)
+        let holdoutStart = clock.now
+        let phase = try await HoldoutPhase(
+            inputs: gated, surface: plan.surface, evaluator: evaluator, gate: inputs.policy.gate, recorder: recorder, progress: runProgress, checks: options.run.gateChecks
+        ).run(search)
+        let timings = ["search": (holdoutStart - searchStart).inSeconds, "holdout": (clock.now - holdoutStart).inSeconds]
 
-            var outcome = try WriteBack(
-                inputs: gated, options: options.run, runID: run.id, joined: joined, generatorName: EvolvePlan.generatorName,
-                isStubOrReplay: models.isStubOrReplay, seed: plan.seed, budget: plan.budget, timings: timings, lineage: result.lineage
-            ).write(search: search, holdout: phase, surface: plan.surface)
-            let directory = URL(fileURLWithPath: outcome.auditRecord).deletingLastPathComponent()
-            let tables = try ResearchTables.write(result, to: directory)
-            let report = URL(fileURLWithPath: outcome.report)
-            let section = EvolutionReportSection.markdown(result, settings: plan.settings, holdoutItems: slice.count)
-            try AtomicFile.write(try Data(contentsOf: report) + Data(section.utf8), to: report)
-            outcome.evolution = summary(result, settings: plan.settings, slice: slice, tables: tables)
-            try await store.finishRun(id: run.id, state: .completed, result: try JSONValue(encoding: outcome), failure: nil)
-            return outcome
-        } catch {
-            throw await RunLifecycle.ended(runID: run.id, store: store, by: error)
-        }
+        let section = EvolutionReportSection.markdown(result, settings: plan.settings, holdoutItems: slice.count)
+        var outcome = try WriteBack(
+            inputs: gated, options: options.run, runID: run.id, joined: run.joined, generatorName: EvolvePlan.generatorName,
+            isStubOrReplay: run.isStubOrReplay, seed: plan.seed, budget: plan.budget, timings: timings, lineage: result.lineage, reportAppendix: section
+        ).write(search: search, holdout: phase, surface: plan.surface)
+        let directory = URL(fileURLWithPath: outcome.auditRecord).deletingLastPathComponent()
+        let tables = try ResearchTables.write(result, to: directory)
+        outcome.evolution = summary(result, settings: plan.settings, slice: slice, tables: tables)
+        return outcome
     }
 
     /// Mirrors an engine event into the store (candidates, evaluations, `lineage` and
@@ -93,24 +86,5 @@ struct EvolveRun {
             settings: settings, generations: result.generations, attempts: result.lineage.count, scored: result.scored.count,
             authorCalls: result.authorCalls, championID: champion?.id ?? "", championSearchScore: champion?.meanScore ?? 0,
             championCost: CandidateCost(results: champion.map { Array($0.results.values) } ?? []), holdoutItems: slice.map(\.id), tables: tables)
-    }
-
-    /// The run's identity: every input, the evolution settings with their overrides included
-    /// (through the policy hash), and the seed, so each replicate seed is a run of its own.
-    private func runSpec(_ plan: EvolvePlan) throws -> RunSpec {
-        var policy = inputs.policy
-        policy.evolution = plan.settings
-        let surface = options.run.surface.rawValue
-        let policyHash = try ContentHash.of(policy)
-        let key = RunIdentity.windowed(options.run.dedupeKey ?? RunIdentity.dedupeKey(
-            profileHash: inputs.profile.contentHash, suiteHash: inputs.suiteHash, policyHash: policyHash,
-            surface: surface, generator: EvolvePlan.generatorName, budget: plan.budget, seed: plan.seed), window: options.run.dedupeWindow)
-        let config = try RunConfiguration(
-            profileDirectory: inputs.profileFile.deletingLastPathComponent().path, surface: options.run.surface, generator: EvolvePlan.generatorName,
-            budget: plan.budget, seed: plan.seed, inPlace: options.run.inPlace, suiteHash: inputs.suiteHash, evolution: plan.settings
-        ).json()
-        return RunSpec(
-            dedupeKey: key, seed: plan.seed, profileName: inputs.profile.name, profileHash: inputs.profile.contentHash,
-            surface: surface, generator: EvolvePlan.generatorName, config: config, policy: try JSONValue(encoding: policy))
     }
 }

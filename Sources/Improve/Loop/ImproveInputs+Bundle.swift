@@ -15,7 +15,7 @@ extension ImproveInputs {
         self.init(
             profile: bundle.profile, profileFile: bundle.profileFile, policy: bundle.policy, policyFile: bundle.policyFile.path,
             search: search, holdout: holdout, suiteHash: try bundle.suite.contentHash(),
-            evaluationRoles: setup.roles(task: task, scoring: search + holdout).filter { $0.role != ModelRole.task.rawValue },
+            evaluationRoles: setup.roles(task: task, scoring: search + holdout).filter { $0.role != .task },
             metricCost: { setup.metricCost(of: $0) },
             makeEvaluator: { taskClient, roles, journal in
                 let clients = EvaluationClients(task: taskClient, taskModel: task, judge: roles[.judge], simulator: roles[.simulator])

@@ -19,7 +19,7 @@ public struct ImproveInputs: Sendable {
     /// Identity of the suite (items, scorers, split, personas, simulation), part of the default dedupe key.
     public var suiteHash: String
     /// Roles besides the task and reflection models that the evaluation calls (judge, simulator).
-    public var evaluationRoles: [(role: String, model: ModelSpec)]
+    public var evaluationRoles: [(role: ModelRole, model: ModelSpec)]
     /// The most metric calls scoring an item can cost (a persona trial: its longest dialogue).
     public var metricCost: @Sendable (EvalItem) -> Int
     /// Builds the evaluator from the task client and the journal, both already wrapped.
@@ -28,7 +28,7 @@ public struct ImproveInputs: Sendable {
     /// Inputs assembled by hand; `ImproveInputs(bundle:)` builds them from a profile directory.
     public init(
         profile: AgentProfile, profileFile: URL, policy: Policy, policyFile: String, search: [EvalItem], holdout: [EvalItem],
-        suiteHash: String, evaluationRoles: [(role: String, model: ModelSpec)] = [], metricCost: @escaping @Sendable (EvalItem) -> Int = { _ in 1 },
+        suiteHash: String, evaluationRoles: [(role: ModelRole, model: ModelSpec)] = [], metricCost: @escaping @Sendable (EvalItem) -> Int = { _ in 1 },
         makeEvaluator: @escaping @Sendable (_ task: any ModelClient, _ roles: RoleClients, _ journal: any StepJournal) throws -> any ProfileEvaluator
     ) {
         self.profile = profile
@@ -44,18 +44,16 @@ public struct ImproveInputs: Sendable {
     }
 }
 
-/// Guarded, journaled clients for the non-task roles, by role name.
+/// Guarded, journaled clients for the non-task roles, by role.
 public struct RoleClients: Sendable {
-    /// The clients by `ModelRole` raw value.
-    public let clients: [String: any ModelClient]
+    /// The clients by role.
+    public let clients: [ModelRole: any ModelClient]
     /// Clients already wrapped by `RoleClient.wrap(_:role:allowed:journal:)`.
-    public init(_ clients: [String: any ModelClient]) {
+    public init(_ clients: [ModelRole: any ModelClient]) {
         self.clients = clients
     }
-    /// The client of the role named `role`, if the run calls it.
-    public subscript(role: String) -> (any ModelClient)? { clients[role] }
     /// The client of `role`, if the run calls it.
-    public subscript(role: ModelRole) -> (any ModelClient)? { clients[role.rawValue] }
+    public subscript(role: ModelRole) -> (any ModelClient)? { clients[role] }
 }
 
 /// How `improve` reaches models: a factory for raw provider clients (HTTP, cassette, scripted).
@@ -101,6 +99,10 @@ public struct ImproveOptions: Sendable {
     public var generators: GeneratorRegistry = .builtIn
     /// The promotion gate's checks; extend ``GateCheckRegistry/builtIn`` to add one.
     public var gateChecks: GateCheckRegistry = .builtIn
+    /// The spend gate every paid call of the run passes. Nil: one made when the run opens from
+    /// the policy's `spendCeiling` (its window measured back from that moment). Pass one to
+    /// override the ceiling (``SpendGate/configure(_:now:)``) or to read ``SpendGate/paidCalls``.
+    public var spendGate: SpendGate? = nil
 
     /// Options; every argument has the default of `improve-cli run`.
     public init(surface: SurfaceKind = .prompt, generator: String? = nil, budget: Budget? = nil, seed: UInt64? = nil, dedupeKey: String? = nil, workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)", outputDirectory: URL? = nil, inPlace: Bool = false, auditKey: Data? = nil) {

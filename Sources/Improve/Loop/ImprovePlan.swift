@@ -4,8 +4,13 @@ import ImproveCore
 /// The outcome of preflight: a run that may start, with everything resolved.
 ///
 /// Building a plan touches no file and sends nothing, so callers (the CLI) can build it
-/// before they even open the store: a policy breach then leaves no trace at all.
+/// before they even open the store: a policy breach then leaves no trace at all. A plan is
+/// built once and run with ``improve(_:store:models:progress:)``: preflight does not run twice.
 public struct ImprovePlan: Sendable {
+    /// The inputs the plan was made from.
+    public let inputs: ImproveInputs
+    /// The options the plan was made with, surface and generator included.
+    public private(set) var options: ImproveOptions
     /// The generator's name (given, or the surface's default).
     public let generatorName: String
     /// The generator, built by the run's `GeneratorRegistry`.
@@ -19,7 +24,7 @@ public struct ImprovePlan: Sendable {
     /// The reflection role's model.
     public let reflectionModel: ModelSpec
     /// Every role the run will call, with its model.
-    public let roles: [(role: String, model: ModelSpec)]
+    public let roles: [(role: ModelRole, model: ModelSpec)]
     /// Things worth knowing before money is spent (for example an underpowered holdout).
     public let warnings: [String]
     /// The budget-floor check, when the budget pays for too few proposals. Reported as a
@@ -35,24 +40,31 @@ public struct ImprovePlan: Sendable {
         let generators = options.generators
         let generatorName = try options.generator ?? generators.defaultName(for: options.surface)
         let reflectionModel = policy.model(for: .reflection, task: inputs.profile.model)
-        var roles: [(role: String, model: ModelSpec)] = [(ModelRole.task.rawValue, inputs.profile.model)]
-        if generators.usesReflection(generatorName) { roles.append((ModelRole.reflection.rawValue, reflectionModel)) }
+        var roles: [(role: ModelRole, model: ModelSpec)] = [(.task, inputs.profile.model)]
+        if generators.usesReflection(generatorName) { roles.append((.reflection, reflectionModel)) }
         roles += inputs.evaluationRoles
-        try Preflight.checkModels(roles, policy: policy, policyFile: inputs.policyFile)
-        try options.gateChecks.validate(policy.gate, policyFile: inputs.policyFile)
+        let budget = options.budget ?? policy.budget
+        self.warnings = try Preflight.check(inputs, roles: roles, budget: budget, gateChecks: options.gateChecks, holdoutPairs: inputs.holdout.count)
         self.generator = try generators.make(GeneratorRequest(name: generatorName, surface: options.surface, reflectionModel: reflectionModel, profile: inputs.profile))
         self.surface = GeneratorCatalog.surface(options.surface)
-        let budget = options.budget ?? policy.budget
-        try Preflight.checkBudgetAndSplits(budget: budget, search: inputs.search, holdout: inputs.holdout, searchCost: inputs.search.reduce(0) { $0 + inputs.metricCost($1) })
         var settings = policy.search
         if let seed = options.seed { settings.seed = seed }
+        self.inputs = inputs
+        self.options = options
         self.generatorName = generatorName
         self.reflectionModel = reflectionModel
         self.roles = roles
         self.budget = budget
         self.settings = settings
-        let floor = BudgetFloor(budget: budget, search: SearchSet(items: inputs.search), settings: settings).flatMap { $0.isTooLow ? $0 : nil }
-        self.budgetFloor = floor
-        self.warnings = PromotionGate.preflight(holdoutPairs: inputs.holdout.count, settings: policy.gate).warnings
+        self.budgetFloor = BudgetFloor(budget: budget, search: SearchSet(items: inputs.search), settings: settings).flatMap { $0.isTooLow ? $0 : nil }
+    }
+
+    /// The same plan run by `workerID` behind `spendGate`: how the run is executed, which
+    /// preflight does not depend on and a caller may know only after it (a lock holder's id).
+    public func executing(workerID: String, spendGate: SpendGate?) -> ImprovePlan {
+        var plan = self
+        plan.options.workerID = workerID
+        plan.options.spendGate = spendGate
+        return plan
     }
 }

@@ -3,8 +3,11 @@ import ImproveCore
 /// A run that would call a model the policy does not allow. Raised before anything is
 /// written: no store file, no run row, no network traffic.
 public struct PolicyViolation: Error, CustomStringConvertible, Equatable, Sendable {
+    /// One role whose model the policy does not allow.
     public struct Breach: Equatable, Sendable, Codable {
-        public var role: String
+        /// The role (`task`, `reflection`, `judge`, `simulator`, `author`).
+        public var role: ModelRole
+        /// The model's qualified name (`provider/id`).
         public var model: String
     }
     public var breaches: [Breach]
@@ -12,7 +15,7 @@ public struct PolicyViolation: Error, CustomStringConvertible, Equatable, Sendab
     public var policyFile: String
 
     public var description: String {
-        let list = breaches.map { "\($0.role) model \($0.model)" }.joined(separator: ", ")
+        let list = breaches.map { "\($0.role.rawValue) model \($0.model)" }.joined(separator: ", ")
         return "policy violation: \(list) not allowed by \(policyFile) (allowedModels: \(allowed.isEmpty ? "none" : allowed.joined(separator: ", "))); add the model to allowedModels or choose an allowed model for that role"
     }
 }
@@ -28,8 +31,21 @@ public struct PreflightError: Error, CustomStringConvertible, Equatable, Sendabl
 
 /// Checks made before a run opens the store.
 public enum Preflight {
+    /// The preflight every plan on a profile shares (`improve`, `evolve`): every role's model
+    /// allowed, the policy's gate checks known, the budget bounding the run and paying for one
+    /// evaluation of the search split at its cost per unit (a persona trial reserves its longest
+    /// dialogue), the splits usable.
+    /// - Returns: warnings worth reading before money is spent (an underpowered holdout of
+    ///   `holdoutPairs` pairs).
+    static func check(_ inputs: ImproveInputs, roles: [(role: ModelRole, model: ModelSpec)], budget: Budget, gateChecks: GateCheckRegistry, holdoutPairs: Int) throws -> [String] {
+        try checkModels(roles, policy: inputs.policy, policyFile: inputs.policyFile)
+        try gateChecks.validate(inputs.policy.gate, policyFile: inputs.policyFile)
+        try checkBudgetAndSplits(budget: budget, search: inputs.search, holdout: inputs.holdout, searchCost: inputs.search.reduce(0) { $0 + inputs.metricCost($1) })
+        return PromotionGate.preflight(holdoutPairs: holdoutPairs, settings: inputs.policy.gate).warnings
+    }
+
     /// Every role's model must be allowed; all breaches are reported at once.
-    public static func checkModels(_ roles: [(role: String, model: ModelSpec)], policy: Policy, policyFile: String) throws {
+    public static func checkModels(_ roles: [(role: ModelRole, model: ModelSpec)], policy: Policy, policyFile: String) throws {
         let breaches = roles.filter { !policy.allowedModels.allows($0.model) }.map { PolicyViolation.Breach(role: $0.role, model: $0.model.qualifiedName) }
         guard breaches.isEmpty else {
             throw PolicyViolation(breaches: breaches, allowed: policy.allowedModels.patterns, policyFile: policyFile)

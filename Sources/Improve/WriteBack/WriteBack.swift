@@ -17,6 +17,9 @@ struct WriteBack {
     let timings: [String: Double]
     /// The lineage of an evolution run, recorded in its audit (nil for `run`).
     var lineage: [LineageEntry]? = nil
+    /// Markdown appended to report.md (an evolution run's generation tables), so the report is
+    /// written once, whole, rather than read back and extended.
+    var reportAppendix: String = ""
 
     func write(search: SearchResult, holdout: HoldoutOutcome, surface: any Surface) throws -> ImproveOutcome {
         let directory = options.outputDirectory
@@ -48,7 +51,7 @@ struct WriteBack {
         _ = try AuditSigner.write(audit, to: auditURL, key: options.auditKey)
         let reportURL = directory.appendingPathComponent("report.md")
         let redactor = Redactor.fromEnvironment()
-        try AtomicFile.write(Data(redactor.redact(RunReport.markdown(context, auditPath: auditURL.path)).utf8), to: reportURL)
+        try AtomicFile.write(Data(redactor.redact(RunReport.markdown(context, auditPath: auditURL.path) + reportAppendix).utf8), to: reportURL)
         try ReportFiles.write(ReportModel(run: context, audit: audit, auditPath: auditURL.path, markdownPath: reportURL.path), to: directory, redactor: redactor)
 
         let holdoutResults = holdout.allResults.values.flatMap { $0 }

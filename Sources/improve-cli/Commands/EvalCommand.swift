@@ -3,8 +3,6 @@ import Evals
 import Foundation
 import Improve
 import ImproveCore
-import ImproveHTTP
-import ImproveSQLite
 
 /// `improve-cli eval`: score a profile as it is, on one split of its suite and its personas.
 struct EvalCommand: AsyncParsableCommand {
@@ -12,7 +10,7 @@ struct EvalCommand: AsyncParsableCommand {
         commandName: "eval",
         abstract: "Score a profile on its eval suite without changing it.",
         discussion: """
-            Every model any role calls (task, judge, persona simulator) must be in the policy's allowedModels; the check runs before the first call. With --store, every model and judge call is journaled, so running the same eval again costs nothing. Exit codes: 0 evaluated, 1 error, 2 policy violation.
+            Every model any role calls (task, judge, persona simulator) must be in the policy's allowedModels; the check runs before the first call. With --store, every model and judge call is journaled, so running the same eval again costs nothing, and the policy's spendCeiling applies. Exit codes: 0 evaluated, 1 error, 2 policy violation, 5 stopped by the spend ceiling (resumable: run the same command again).
             """)
 
     @Argument(help: "The profile directory (profile.yaml, suite.yaml, policy.yaml).")
@@ -30,8 +28,11 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Score at most this many items (and personas).")
     var limit: Int?
 
-    @Option(help: "SQLite store that journals every call (created when missing).")
+    // Unlike `run`, no default: without a store an eval journals nothing and leaves no file.
+    @Option(help: "SQLite store that journals every call (created when missing), or postgres://user@host:port/database.")
     var store: String?
+
+    @OptionGroup(title: "Models") var models: ModelSourceOptions
 
     @Flag(help: "Print the report as JSON on standard output.")
     var json = false
@@ -52,78 +53,41 @@ struct EvalCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let bundle: ProfileBundle
-        do {
-            bundle = try ProfileBundle.load(directory: URL(fileURLWithPath: profileDirectory), suiteFile: suite.map { URL(fileURLWithPath: $0) })
-            try InputWarnings.report(bundle.warnings, strict: strict)
-        } catch let error as ConfigError {
-            Terminal.error(error.description)
-            throw ExitStatus.error
-        } catch let error as InputWarnings.StrictRefusal {
-            Terminal.error(error.description)
-            throw ExitStatus.error
-        }
         let progressLine = ProgressLine(enabled: !json)
-        var session = EvalSession(
-            bundle: bundle, split: EvalSession.SplitChoice(rawValue: split) ?? .all, limit: limit, trials: trials,
-            progress: { done, total in progressLine.update("eval \(done)/\(total)", fraction: Double(done) / Double(max(total, 1))) })
-        for (role, model) in session.roleModels where !bundle.policy.allowedModels.allows(model) {
-            Terminal.error(String(describing: ModelError.notAllowed(model: model.qualifiedName, allowed: bundle.policy.allowedModels.patterns, role: role)))
-            throw ExitStatus.policyViolation
-        }
-        // Providers before the store: a broken providers.yaml must leave no file behind.
-        let registry: ProviderRegistry
+        let outcome: EvalOutcome
         do {
-            registry = try ProviderRegistry.load(searching: [bundle.providersFile, URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("providers.yaml")].compactMap { $0 })
-            // Every role's provider, key and URL resolve before anything is written.
-            for (_, model) in session.roleModels { _ = try registry.client(for: model) }
+            outcome = try await evaluateProfile(progressLine)
         } catch {
-            Terminal.error(Redactor.fromEnvironment().redact(String(describing: error)))
-            throw ExitStatus.error
-        }
-        var runStore: (any RunStore)?
-        var runID: String?
-        if let store {
-            let opened = try await StoreLocator.open(store, leaseDuration: 60, distributed: false)
-            let dedupe = "eval:\(bundle.profile.contentHash):\(try bundle.suite.contentHash()):\(split):\(limit ?? 0):\(trials ?? 0)"
-            let spec = RunSpec(
-                dedupeKey: dedupe, seed: bundle.suite.split.seed, profileName: bundle.profile.name, profileHash: bundle.profile.contentHash,
-                surface: "eval", generator: "none", config: try RunConfiguration(split: split).json(), policy: try JSONValue(encoding: bundle.policy))
-            let worker = "eval-\(ProcessInfo.processInfo.processIdentifier)"
-            let (record, _) = try await opened.openRun(spec, workerID: worker)
-            session.journal = try await opened.journal(runID: record.id, workerID: worker)
-            runStore = opened
-            runID = record.id
-        }
-        let report: EvalReport
-        do {
-            report = try await session.run(clients: { try registry.client(for: $0) })
-        } catch let error as ModelError {
             progressLine.finish()
-            if let runStore, let runID { try? await runStore.finishRun(id: runID, state: .failed, result: nil, failure: error.description) }
-            Terminal.error(error.description)
-            if case .notAllowed = error { throw ExitStatus.policyViolation }
-            throw ExitStatus.error
+            throw ExitStatus.reporting(error)
         }
         progressLine.finish()
-        let reportDirectory = reportDir.map { URL(fileURLWithPath: $0) } ?? runID.map { bundle.directory.appendingPathComponent("runs").appendingPathComponent($0) }
-        let markdown = try reportDirectory.map { try EvalReportFiles.write(report, profileVersion: bundle.profile.version, runID: runID, to: $0) }
-        if let runStore, let runID {
-            var result: [String: JSONValue] = ["mean": .number(report.overall?.value ?? 0), "items": .number(Double(report.items.count))]
-            if let markdown { result["report"] = .string(markdown.path) }
-            try await runStore.finishRun(id: runID, state: .completed, result: .object(result), failure: nil)
-        }
-        if let markdown, !json { Terminal.note("report: \(ReportFiles.page(besideMarkdown: markdown.path).path)") }
+        if let markdown = outcome.markdown, !json { Terminal.note("report: \(ReportFiles.page(besideMarkdown: markdown.path).path)") }
         if let out {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try AtomicFile.write(try encoder.encode(report), to: URL(fileURLWithPath: out))
+            try AtomicFile.write(try encoder.encode(outcome.report), to: URL(fileURLWithPath: out))
         }
         if json {
-            try Terminal.printJSON(report)
+            try Terminal.printJSON(outcome.report)
         } else {
-            print(ReportTable.render(report))
+            print(ReportTable.render(outcome.report))
         }
-        try InfraErrorNote.report(report, strict: strict)
+        try InfraErrorNote.report(outcome.report, strict: strict)
+    }
+
+    /// Loads, checks every role against the policy and resolves every provider before the store
+    /// is opened (a breach or a broken providers.yaml leaves no file behind), then evaluates.
+    private func evaluateProfile(_ progressLine: ProgressLine) async throws -> EvalOutcome {
+        let bundle = try ProfileBundle.load(directory: URL(fileURLWithPath: profileDirectory), suiteFile: suite.map { URL(fileURLWithPath: $0) })
+        try InputWarnings.report(bundle.warnings, strict: strict)
+        let session = EvalSession(
+            bundle: bundle, split: EvalSession.SplitChoice(rawValue: split) ?? .all, limit: limit, trials: trials,
+            progress: { done, total in progressLine.update("eval \(done)/\(total)", fraction: Double(done) / Double(max(total, 1))) })
+        try session.preflight()
+        let access = try ModelAccessFactory.make(profileDirectory: bundle.directory, sources: models, models: session.roleModels.map(\.model))
+        var runStore: (any RunStore)?
+        if let store { runStore = try await StoreSchemes.cli.openForWriting(store, options: StoreOpenOptions(leaseDuration: 60)) }
+        return try await evaluate(session, store: runStore, models: access, options: EvaluateOptions(reportDirectory: reportDir.map { URL(fileURLWithPath: $0) }))
     }
 }

@@ -45,29 +45,21 @@ struct EvolveCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Holdout items drawn for the gate; overrides evolution.holdoutSize (default: the whole holdout split).")
     var holdoutSize: Int?
 
-    @Option(name: .long, help: "Budget in metric calls (scored candidate × item pairs); overrides policy.yaml.")
-    var budget: Int?
-
-    @Option(name: .long, help: "Seed of the run; overrides policy.yaml search.seed.")
-    var seed: UInt64?
+    @OptionGroup var search: SearchRunOptions
 
     @Option(name: .long, help: "Comma-separated seeds: one replicate run per seed, and a summary across them.")
     var seeds: String?
-
-    @Option(name: .long, help: "Join a run with the same inputs only within this UTC window: day, hour or none (always join).")
-    var dedupeWindow: DedupeWindow = .none
 
     @OptionGroup var execution: ExecutionOptions
 
     @OptionGroup(title: "Unattended runs") var operation: OperationOptions
 
     func validate() throws {
-        if let budget, budget < 1 { throw ValidationError("--budget must be at least 1") }
         for (name, value) in [("--population", population), ("--generations", generations), ("--holdout-size", holdoutSize)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
         if let elites, elites < 0 { throw ValidationError("--elites must be 0 or more") }
-        if seeds != nil, seed != nil { throw ValidationError("give --seed or --seeds, not both") }
+        if seeds != nil, search.seed != nil { throw ValidationError("give --seed or --seeds, not both") }
         _ = try parsedSeeds()
     }
 
@@ -82,9 +74,8 @@ struct EvolveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var run = ImproveOptions(surface: surface, seed: seed, inPlace: execution.inPlace)
-        if let budget { run.budget = Budget(metricCalls: budget) }
-        run.dedupeWindow = try dedupeWindow.bucketNow()
+        var run = ImproveOptions(surface: surface, budget: search.budgetOverride, seed: search.seed, inPlace: execution.inPlace)
+        run.dedupeWindow = try search.dedupeWindow.bucketNow()
         let request = EvolutionRequest(
             options: EvolveOptions(run: run, population: population, generations: generations, elites: elites, holdoutSize: holdoutSize), seeds: try parsedSeeds())
         let status = await RunExecution(profileDirectory: profile, options: run, execution: execution, operation: operation, evolution: request).perform()

@@ -4,22 +4,24 @@ import Improve
 import ImproveCore
 import ImproveHTTP
 
-/// Builds the raw model clients for a profile directory: provider config, then an optional cassette.
+/// Builds the raw model clients for a profile directory: providers (``ProviderSearch``), then an
+/// optional cassette.
 enum ModelAccessFactory {
-    /// - Parameter models: every model the run may call; each must resolve to a provider, a URL
-    ///   and (when the provider names one) a key now, before the store is opened.
-    static func make(providersFile: URL?, execution: ExecutionOptions, models: [ModelSpec] = []) throws -> ModelAccess {
-        var searched: [URL] = []
-        if let explicit = execution.providers { searched.append(URL(fileURLWithPath: explicit)) }
-        if let providersFile { searched.append(providersFile) }
-        searched.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("providers.yaml"))
-        let registry = try ProviderRegistry.load(searching: searched)
+    /// - Parameters:
+    ///   - profileDirectory: the profile run or evaluated; its `providers.yaml` is searched after
+    ///     `--providers` (see ``ProviderSearch`` for the order).
+    ///   - sources: `--providers`, `--cassette` and `--cassette-mode`.
+    ///   - models: every model the run may call; each must resolve to a provider, a URL and (when
+    ///     the provider names one) a key now, before the store is opened.
+    static func make(profileDirectory: URL, sources: ModelSourceOptions, models: [ModelSpec] = []) throws -> ModelAccess {
+        let search = ProviderSearch(explicitFile: sources.providers.map { URL(fileURLWithPath: $0) }, profileDirectory: profileDirectory)
+        let registry = try search.registry()
         for model in models { _ = try registry.client(for: model) }
-        guard let cassettePath = execution.cassette else {
+        guard let cassettePath = sources.cassette else {
             return ModelAccess { spec in try registry.client(for: spec) }
         }
         let mode: CassetteModelClient.Mode
-        switch execution.cassetteMode {
+        switch sources.cassetteMode {
         case .record: mode = .record
         case .replay: mode = .replayOnly
         case .recordMissing: mode = .recordMissing

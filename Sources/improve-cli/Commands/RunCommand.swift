@@ -16,8 +16,8 @@ struct ExecutionOptions: ParsableArguments {
 
     /// Refuses `--distributed` without a PostgreSQL store before anything (a lock, a file) is made.
     func validate() throws {
-        if distributed, !StoreLocator.isPostgres(store) {
-            throw ValidationError(StoreLocator.distributedNeedsPostgres)
+        if distributed, !StoreSchemes.cli.dispatchesToWorkers(store) {
+            throw ValidationError(StoreSchemes.cli.distributedRefusal.description)
         }
     }
 
@@ -27,24 +27,13 @@ struct ExecutionOptions: ParsableArguments {
     @Flag(name: .long, help: "On ship, overwrite profile.yaml instead of writing profile.v<N>.yaml beside it.")
     var inPlace = false
 
-    @Option(name: .long, help: "providers.yaml to use (default: <profile>/providers.yaml, then ./providers.yaml, then built-ins).")
-    var providers: String?
-
-    @Option(name: .long, help: "Record model calls to, or replay them from, this JSONL cassette.")
-    var cassette: String?
-
-    @Option(name: .long, help: "Cassette mode: record, replay (a miss is an error) or record-missing.")
-    var cassetteMode: CassetteModeArgument = .recordMissing
+    @OptionGroup(title: "Models") var models: ModelSourceOptions
 
     @Flag(name: .long, help: "Print the outcome as JSON on stdout; no progress output.")
     var json = false
 
     @Flag(name: .long, help: "Treat warnings about the inputs (ambiguous or probably unintended values) as errors.")
     var strict = false
-}
-
-enum CassetteModeArgument: String, ExpressibleByArgument, CaseIterable {
-    case record, replay, recordMissing = "record-missing"
 }
 
 struct RunCommand: AsyncParsableCommand {
@@ -83,34 +72,20 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Generator (default from the surface): \(GeneratorCatalog.choices.joined(separator: ", ")).")
     var generator: String?
 
-    @Option(name: .long, help: "Budget in metric calls (scored candidate × item pairs); overrides policy.yaml.")
-    var budget: Int?
-
-    @Option(name: .long, help: "Search seed; overrides policy.yaml.")
-    var seed: UInt64?
+    @OptionGroup var search: SearchRunOptions
 
     @Option(name: .long, help: "Explicit dedupe key (default: a hash of every input of the run).")
     var dedupeKey: String?
-
-    @Option(name: .long, help: ArgumentHelp(
-        "Join a run with the same inputs only within this UTC window: day, hour or none (always join).",
-        discussion: "With day, a cron entry firing twice in one night pays once, and the next night starts a new run even when nothing changed."))
-    var dedupeWindow: DedupeWindow = .none
 
     @OptionGroup var execution: ExecutionOptions
 
     @OptionGroup(title: "Unattended runs") var operation: OperationOptions
 
-    func validate() throws {
-        if let budget, budget < 1 { throw ValidationError("--budget must be at least 1") }
-    }
-
     func run() async throws {
         let directory = URL(fileURLWithPath: profile)
         let surface = self.surface ?? (ArtifactInputs.isArtifactProfile(directory) ? .artifact : .prompt)
-        var options = ImproveOptions(surface: surface, generator: generator, seed: seed, dedupeKey: dedupeKey, inPlace: execution.inPlace)
-        if let budget { options.budget = Budget(metricCalls: budget) }
-        options.dedupeWindow = try dedupeWindow.bucketNow()
+        var options = ImproveOptions(surface: surface, generator: generator, budget: search.budgetOverride, seed: search.seed, dedupeKey: dedupeKey, inPlace: execution.inPlace)
+        options.dedupeWindow = try search.dedupeWindow.bucketNow()
         let status = await RunExecution(profileDirectory: profile, options: options, execution: execution, operation: operation).perform()
         throw ExitCode(status)
     }
@@ -136,19 +111,18 @@ struct ResumeCommand: AsyncParsableCommand {
     func run() async throws {
         let record: RunRecord
         do {
-            let store = try await StoreAccess.openReadOnly(execution.store)
+            let store = try await StoreSchemes.cli.openReadOnly(execution.store)
             guard let found = try await store.run(id: runID) else { throw StoreError.unknownRun(id: runID, store: store.location) }
             record = found
         } catch {
-            Terminal.error(String(describing: error))
-            throw ExitCode(ExitStatus.error.rawValue)
+            throw ExitStatus.reporting(error)
         }
         if record.spec.generator == EvolvePlan.generatorName {
             let status: Int32
             do {
                 status = try await RunExecution.resumingEvolution(record, execution: execution, operation: operation).perform()
             } catch {
-                status = RunExecution.exitStatus(reporting: error)
+                status = ExitStatus.reporting(error).rawValue
             }
             throw ExitCode(status)
         }
