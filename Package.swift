@@ -16,7 +16,9 @@ let package = Package(
     // construction (no unconditional Glibc, no /proc in the package's targets).
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Improve", targets: ["Improve"]),
+        // The loop with the modules its API is written in (profiles, suites, generators), so a
+        // library user imports what the quickstart does from products, not from internals.
+        .library(name: "Improve", targets: ["Improve", "ImproveCore", "Evals", "Generators"]),
         // What a package depending on improve needs beside the loop: model providers over HTTP
         // (ProviderSearch, ProviderRegistry) and a store backend (each contributes a StoreScheme).
         .library(name: "ImproveHTTP", targets: ["ImproveHTTP"]),

@@ -127,8 +127,43 @@ public enum Proposal: Sendable {
 
 /// Proposes candidates. Model calls go through `model`, which the engine has wrapped in the
 /// allowed-models guard and the step journal; randomness comes only from `rng`.
+///
+/// A new generator is a `CandidateGenerator` plus a ``GeneratorKind`` listed in
+/// ``GeneratorRegistry/builtIn`` (see the Extending article of the `Improve` documentation).
 public protocol CandidateGenerator: Sendable {
     /// Stable name, recorded on every candidate it proposes.
     var name: String { get }
+
+    /// Proposes children of `context.parent`, learning only from the search split the context
+    /// carries (holdout items never reach a generator).
+    ///
+    /// - **Result, not throw.** Return ``Proposal/candidates(_:)`` (usually one, built with
+    ///   ``ProposalContext/child(setting:to:generator:rationale:)``; ``ProposalContext/isNew(_:)``
+    ///   skips what was already tried), ``Proposal/nothing(reason:)`` when there is nothing to
+    ///   propose this time — an unusable model reply (cut off, no fenced text, a request the
+    ///   provider refused as too long) included — or ``Proposal/exhausted(reason:)`` when there
+    ///   never will be. The engine counts `nothing` (and an empty list) as a failed iteration:
+    ///   `search.maxConsecutiveFailures` of them in a row end the search. `exhausted` ends the
+    ///   search at once (inside ``CompositeGenerator``, it retires only that member).
+    /// - **What the caller does with a throw.** Nothing catches it: the search stops and the
+    ///   run ends as failed, resumable (`improve-cli resume`, or calling `improve` again). So
+    ///   throw only for what should stop the run — the policy refusing a model
+    ///   (`ModelError.notAllowed`), a provider that stays down after
+    ///   its retries, the store — and let `CancellationError` propagate.
+    /// - **Determinism.** Every random choice comes from `rng`, the run's generator stream
+    ///   (seeded from the search seed; its state is recorded with each proposal). Never
+    ///   `SystemRandomNumberGenerator`, `.random()` without `using:`, the clock, `UUID()`, or the
+    ///   iteration order of a `Set` or `Dictionary` (it changes between processes: sort first).
+    ///   A resumed run replays the search from its start, and the same context and `rng` state
+    ///   must give the same proposal, so that its model calls are the same requests — replayed
+    ///   from the journal instead of paid again — and the run reaches the same candidates.
+    /// - **Concurrency and state.** Called one proposal at a time within a run (draws stay
+    ///   serial even with `search.parallelProposals`), but the value is shared across tasks:
+    ///   keep no mutable state between calls. What a generator should remember — the pool, the
+    ///   rejected edits, the ids already seen, the budget left — is in `context`, which a
+    ///   resumed run rebuilds; state of its own would be lost on resume and change the path.
+    /// - **Model calls.** Only through `model` (the reflection role, already guarded and
+    ///   journaled; its usage counts toward the run's token and cost budgets). A client made
+    ///   any other way would bypass the allowed-models guard and the journal.
     func propose(_ context: ProposalContext, model: any ModelClient, rng: inout SeededRandom) async throws -> Proposal
 }

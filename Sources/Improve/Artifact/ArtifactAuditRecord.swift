@@ -36,7 +36,7 @@ public struct ArtifactAuditRecord: SealableRecord {
     public var branch: String?
     public var commits: [String]
     /// Where model-free proposals came from (`declared (tpe)`, `inferred`), nil when every
-    /// proposal was the model's; each attempt's ``Attempt/source`` says which made it.
+    /// proposal was the model's; each attempt's `Attempt.source` says which made it.
     public var space: String?
     public var modelsServed: [String]
     public var usage: Usage

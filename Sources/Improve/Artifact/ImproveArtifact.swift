@@ -26,7 +26,7 @@ extension ArtifactInputs {
     /// `autoresearch`; the editing model is allowed; the artifact parses and holds every
     /// `space:` field (also checked when `artifact.yaml` is loaded, with its line numbers; this
     /// covers inputs a library caller assembled by hand). Touches no file and sends nothing.
-    /// - Throws: ``SurfaceError``, ``PolicyViolation`` or a `ConfigError` naming the field.
+    /// - Throws: `SurfaceError`, ``PolicyViolation`` or a `ConfigError` naming the field.
     public func preflight(_ options: ImproveOptions) throws {
         if let generator = options.generator, generator != ArtifactRun.generatorName {
             throw SurfaceError.generatorDoesNotFit(generator: generator, surface: .artifact)

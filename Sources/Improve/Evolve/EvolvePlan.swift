@@ -27,7 +27,7 @@ public struct EvolvePlan: Sendable {
     /// Things worth knowing before money is spent (an underpowered holdout slice).
     public let warnings: [String]
 
-    /// - Throws: ``PolicyViolation``, ``PreflightError`` or ``SurfaceError``; a `ConfigError`
+    /// - Throws: ``PolicyViolation``, ``PreflightError`` or `SurfaceError`; a `ConfigError`
     ///   when `gate.checks` in the policy names a check or key the run's checks do not read.
     public init(_ inputs: ImproveInputs, options: EvolveOptions) throws {
         let kind = options.run.surface

@@ -2,7 +2,7 @@ import Foundation
 import ImproveCore
 
 /// Reads the per-item results of an eval report: a JSON object whose top-level `items` array
-/// holds ``ItemResult``s. Only what the gate needs is required (`itemID`, `score`); feedback,
+/// holds `ItemResult`s. Only what the gate needs is required (`itemID`, `score`); feedback,
 /// dimensions, trace usage/latency and errors are read when present, so reports written by
 /// other versions of the tool still load.
 public enum EvalReportInput {

@@ -21,11 +21,15 @@ extension PromotionGate {
     ///
     /// - Parameters:
     ///   - holdoutPairs: holdout items times repetitions.
-    ///   - assumedSD: SD of a per-pair score difference; when nil, derived from `discordance`
-    ///     (share of pass/fail pairs expected to disagree, SD = sqrt(discordance)), and when both
-    ///     are nil 0.5, which is what 25% discordant pass/fail pairs give.
+    ///   - settings: the policy's gate settings: `confidence` (alpha = 1 - confidence),
+    ///     `minLift` and `minPairs`.
+    ///   - assumedSD: SD of a per-pair score difference; when nil, derived from `discordance`,
+    ///     and when both are nil 0.5, which is what 25% discordant pass/fail pairs give.
+    ///   - discordance: share of pass/fail pairs expected to disagree (SD = sqrt(discordance));
+    ///     read only when `assumedSD` is nil.
     ///   - statedEffect: the lift you hope to detect; warns when the holdout is too small for it.
     ///     Without it, warns when the detectable effect exceeds minLift + 0.10.
+    ///   - power: the probability of detecting that lift the warnings are stated for.
     public static func preflight(holdoutPairs: Int, settings: GateSettings, assumedSD: Double? = nil, discordance: Double? = nil, statedEffect: Double? = nil, power: Double = 0.8) -> PowerPreflight {
         let alpha = 1 - settings.confidence
         let sd = assumedSD ?? discordance.map(PowerAnalysis.binarySD(discordance:)) ?? 0.5

@@ -2,7 +2,7 @@ import Foundation
 import ImproveCore
 
 /// Decides `ship | hold | reject` for the finalists of a run against the baseline, on the
-/// holdout split, by the policy's ``GateSettings``.
+/// holdout split, by the policy's `GateSettings`.
 ///
 /// Every check is reported by name. Any `fail` or `notEvaluated` holds; a candidate that is
 /// significantly worse, or breaks a configured cost or latency ceiling, is rejected. The

@@ -5,7 +5,7 @@ import ImproveCore
 extension ImproveInputs {
     /// The inputs of a run on a profile directory: its profile, its suite's items and persona
     /// trials split into search and holdout, its policy, and the evaluator that
-    /// ``EvaluationSetup`` builds — the same one `improve-cli eval` uses (judge and simulator
+    /// `EvaluationSetup` builds — the same one `improve-cli eval` uses (judge and simulator
     /// roles, the suite's directory for command scorers).
     /// - Throws: when the suite cannot be hashed.
     public init(bundle: ProfileBundle, progress: SuiteEvaluator.Progress? = nil) throws {

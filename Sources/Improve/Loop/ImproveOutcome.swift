@@ -35,7 +35,7 @@ public struct ImproveOutcome: Codable, Sendable {
     public var excludedTrials: Int? = nil
     /// For an `evolve` run: the generation table, the champion and the research tables.
     public var evolution: EvolutionSummary? = nil
-    /// Set when the metric-call budget paid for fewer than ``BudgetFloor/wanted`` proposals
+    /// Set when the metric-call budget paid for fewer than `BudgetFloor.wanted` proposals
     /// at the run's validation size (the same figures as the warning printed before the run).
     public var budgetFloor: BudgetFloor? = nil
 }

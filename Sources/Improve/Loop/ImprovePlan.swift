@@ -33,7 +33,7 @@ public struct ImprovePlan: Sendable {
     public let budgetFloor: BudgetFloor?
 
     /// Runs preflight: the allowed-models guard over every role, the budget, the splits.
-    /// - Throws: ``PolicyViolation``, ``PreflightError`` or ``SurfaceError``; a `ConfigError`
+    /// - Throws: ``PolicyViolation``, ``PreflightError`` or `SurfaceError`; a `ConfigError`
     ///   when `gate.checks` in the policy names a check or key the run's checks do not read.
     public init(_ inputs: ImproveInputs, options: ImproveOptions) throws {
         let policy = inputs.policy

@@ -53,8 +53,12 @@ public enum Preflight {
     }
 
     /// The budget must bound the run, and the splits must be non-empty and disjoint.
-    /// - Parameter searchCost: metric calls one evaluation of the search split can cost (default:
-    ///   one per item; a persona trial reserves its longest dialogue).
+    /// - Parameters:
+    ///   - budget: the budget in force.
+    ///   - search: the search split.
+    ///   - holdout: the holdout split.
+    ///   - searchCost: metric calls one evaluation of the search split can cost (default: one per
+    ///     item; a persona trial reserves its longest dialogue).
     public static func checkBudgetAndSplits(budget: Budget, search: [EvalItem], holdout: [EvalItem], searchCost: Int? = nil) throws {
         guard budget.isBounded else {
             throw PreflightError(problem: "the budget sets no limit; set budget.metricCalls (or tokens / cost) in policy.yaml or pass --budget")

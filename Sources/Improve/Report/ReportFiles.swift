@@ -5,7 +5,7 @@ import ImproveCore
 /// (the model it was drawn from, so the page can be drawn again). Used by runs and evals, and
 /// meant for any other command with a ``ReportModel`` (strategy evolution).
 ///
-/// Every file passes through the ``Redactor`` first: a provider key that reached a model
+/// Every file passes through the `Redactor` first: a provider key that reached a model
 /// output, a feedback text or an error message never reaches a report.
 public enum ReportFiles {
     /// File name of the page.

@@ -3,10 +3,10 @@ import Foundation
 /// Everything a report shows, independent of how it is drawn: the input of the HTML page, the
 /// pull-request summary and `improve-cli report --format json` (written as `report.json`).
 ///
-/// Built by ``ReportModel/init(run:audit:auditPath:)`` for a run and by
-/// ``ReportModel/init(eval:)`` for `improve-cli eval`; other commands (strategy evolution)
-/// fill the sections they have. Every section is optional or may be empty, and the page draws
-/// only the sections that hold data.
+/// Built for a run by `ReportModel(run:audit:auditPath:markdownPath:)` (inside the module) and
+/// by ``ReportModel/init(eval:profileVersion:runID:)`` for `improve-cli eval`; other commands
+/// (strategy evolution) fill the sections they have. Every section is optional or may be empty,
+/// and the page draws only the sections that hold data.
 public struct ReportModel: Codable, Sendable, Equatable {
     /// Version of this layout, for readers of `report.json`.
     public static let currentFormat = 1

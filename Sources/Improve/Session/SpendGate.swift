@@ -12,7 +12,7 @@ import Synchronization
 /// boundary exactly like Ctrl-C and leaves it resumable. Calls started together may overshoot the
 /// ceiling by at most the provider's concurrency.
 ///
-/// Every run opened by ``RunSession`` passes such a gate: the caller's (``ImproveOptions/spendGate``,
+/// Every run opened by `RunSession` passes such a gate: the caller's (``ImproveOptions/spendGate``,
 /// configured with an override such as `--spend-ceiling`), or one made from the policy's
 /// `spendCeiling`, so a library caller of `improve()` gets the policy's ceiling too.
 public final class SpendGate: Sendable {

@@ -79,6 +79,44 @@ public struct ChatResponse: Codable, Sendable, Hashable {
 
 /// Anything that answers chat requests: HTTP providers, cassettes, scripted test clients,
 /// and the decorators (guard, journal) that wrap them.
+///
+/// A client made for a run (by `ModelAccess`, or a provider wire format) is the *raw* client:
+/// the run wraps it with ``RoleClient/wrap(_:role:allowed:journal:)`` — the allowed-models
+/// guard outside the step journal — before anything calls it.
 public protocol ModelClient: Sendable {
+    /// Answers `request`: one completion from the model `request.model` names.
+    ///
+    /// - **Answer or throw.** Return only a real answer of the model: it is journaled under the
+    ///   request and replayed, never asked again, by every resumption of the run. Fill
+    ///   ``ChatResponse/usage`` (the ledger, the token and cost budgets and the spend ceiling
+    ///   count it), ``ChatResponse/finishReason`` (`length` marks a truncated reply, which
+    ///   reflection never adopts) and ``ChatResponse/servedModel`` (the guard checks it against
+    ///   the policy when it differs from the requested id). When there is no answer — the
+    ///   server is unreachable, times out, refuses or sends something unreadable — throw,
+    ///   preferably a ``ModelError`` (never a failure dressed up as text), after the client's
+    ///   own retries: HTTP clients retry 429, 5xx, timeouts and connection errors per their
+    ///   `RetryPolicy`; nothing above the client retries within the run.
+    /// - **What callers do with a throw.** The journal marks the step failed (its redacted
+    ///   message kept), stores no answer, and rethrows; resuming the run calls again. An
+    ///   evaluation turns a failed task call into a failed item (score 0, `ItemResult.error`,
+    ///   counted apart from low scores; on the holdout the gate then holds), except
+    ///   ``ModelError/notAllowed(model:allowed:role:)``, a `StoreError` or a
+    ///   `CancellationError`, which end the run. A failed simulator or judge call fails that
+    ///   persona trial. A failed reflection call is the generator's to handle: the reflective
+    ///   generator turns ``ModelError/badRequest(provider:status:detail:)`` into "no proposal"
+    ///   and lets every other error end the run (resumable).
+    /// - **Determinism.** Send what the request says (temperature, seed, max tokens, stop
+    ///   sequences) and add nothing that varies — no clock or random value in what is sent or
+    ///   in the answer's identity; only ``ChatResponse/latencyMs`` is measured. A client need
+    ///   not be deterministic itself (a model at temperature > 0 is not): the journal makes a
+    ///   run reproducible by replaying the stored answer.
+    /// - **Concurrency.** Called concurrently — up to `search.concurrency` rollouts, persona
+    ///   dialogues and judge calls at once, from many tasks — so it must be safe to share; cap
+    ///   what a server can take inside the client (HTTP clients share one
+    ///   `ConcurrencyLimiter` per provider). Honour task cancellation: throw
+    ///   `CancellationError` promptly so Ctrl-C stops the run at a step boundary.
+    /// - **Idempotency.** The same request may be sent more than once: identical requests in
+    ///   one run are distinct steps (each asked once), and a call in flight when a process was
+    ///   killed is asked again by the run that resumes it (the provider may have charged both).
     func complete(_ request: ChatRequest) async throws -> ChatResponse
 }

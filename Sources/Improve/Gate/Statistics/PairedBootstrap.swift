@@ -1,7 +1,7 @@
 import ImproveCore
 
 /// Resampling methods for paired, continuous score differences. Every draw comes from a
-/// ``SeededRandom`` with the given seed, so the same inputs always give the same interval.
+/// `SeededRandom` with the given seed, so the same inputs always give the same interval.
 public enum PairedBootstrap {
     /// Percentile bootstrap interval of the mean of `differences`: resample the pairs with
     /// replacement `resamples` times, take the empirical (1 - confidence)/2 and
