@@ -24,6 +24,8 @@ let package = Package(
         .library(name: "ImproveHTTP", targets: ["ImproveHTTP"]),
         .library(name: "ImproveSQLite", targets: ["ImproveSQLite"]),
         .library(name: "ImprovePostgres", targets: ["ImprovePostgres"]),
+        // Bring-your-own agent: exec and HTTP agents and their model gateway (AgentRuntime).
+        .library(name: "ImproveAgents", targets: ["ImproveAgents"]),
         .executable(name: "improve-cli", targets: ["improve-cli"]),
     ],
     dependencies: [
@@ -42,6 +44,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
         // The PostgreSQL store's client (connection pool, extended-query protocol, SCRAM auth).
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        // The model gateway's loopback HTTP server (ImproveAgents). Already built for postgres-nio,
+        // so it adds no download and little build time; the version is the one postgres-nio resolves.
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         .target(
@@ -81,12 +86,24 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Generators", dependencies: ["ImproveCore", "ImproveProcess"], swiftSettings: strict),
+        // Agents that are programs or services: the exec and HTTP drivers of the agent protocol and
+        // the loopback model gateway every model call of such an agent goes through.
+        .target(
+            name: "ImproveAgents",
+            dependencies: [
+                "ImproveCore", "ImproveProcess",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "Improve", dependencies: ["ImproveCore", "Evals", "Generators"], swiftSettings: strict),
         .executableTarget(
             name: "improve-cli",
             // Every module the CLI imports, named here rather than reached through Improve.
             dependencies: [
-                "Improve", "ImproveCore", "ImproveHTTP", "ImproveSQLite", "ImprovePostgres", "Evals", "Generators",
+                "Improve", "ImproveCore", "ImproveHTTP", "ImproveSQLite", "ImprovePostgres", "ImproveAgents", "Evals", "Generators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -116,6 +133,7 @@ let package = Package(
         .testTarget(name: "ImproveCoreTests", dependencies: ["ImproveCore", "ImproveHTTP", "ImproveTestSupport"]),
         .testTarget(name: "ImproveHTTPTests", dependencies: ["ImproveHTTP", "ImproveTestSupport"]),
         .testTarget(name: "ImproveProcessTests", dependencies: ["ImproveProcess"]),
+        .testTarget(name: "ImproveAgentsTests", dependencies: ["ImproveAgents", "ImproveSQLite", "ImproveTestSupport"]),
         .testTarget(name: "ImprovePostgresTests", dependencies: ["ImprovePostgres", "ImproveSQLite", "ImproveTestSupport"]),
         .testTarget(
             name: "ImproveSQLiteTests",
@@ -124,8 +142,8 @@ let package = Package(
             name: "EvalsTests",
             dependencies: ["Evals", "ImproveHTTP", "ImproveSQLite", "ImproveTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Evals", "ImproveHTTP", "ImproveSQLite", "ImproveTestSupport"]),
-        .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveSQLite", "ImproveTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveProcess", "ImproveSQLite", "ImprovePostgres", "ImproveTestSupport"]),
+        .testTarget(name: "ImproveTests", dependencies: ["Improve", "ImproveSQLite", "ImproveAgents", "ImproveTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Improve", "ImproveProcess", "ImproveSQLite", "ImprovePostgres", "ImproveAgents", "ImproveTestSupport"]),
         .testTarget(name: "LiveTests", dependencies: ["Improve", "Evals", "Generators", "ImproveHTTP", "ImproveSQLite", "ImproveTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
