@@ -11,6 +11,8 @@ public enum DialogueEnd: String, Codable, Sendable {
     case simulatorError
     /// The agent's model call failed (infrastructure), counted apart from low scores.
     case agentError
+    /// The user's agent program or service failed the turn (``AgentFailure``): scored 0.
+    case agentFailure
 }
 
 /// One finished (or failed) persona dialogue.
@@ -110,13 +112,17 @@ public struct PersonaDialogue: Sendable {
             }
             do {
                 let messages = (agentSystem.isEmpty ? [] : [ChatMessage.system(agentSystem)]) + transcript.messages
-                let response = try await agent.complete(ChatRequest(model: profile.model, messages: messages))
+                // An agent program answers this turn as a unit of its own.
+                let unit = AgentUnitContext(profile: profile, unitID: PersonaUnit.id(persona: persona.id, trial: trial), trial: trial, turn: transcript.agentTurns)
+                let response = try await AgentUnitContext.$current.withValue(unit) {
+                    try await agent.complete(ChatRequest(model: profile.model, messages: messages))
+                }
                 transcript.agentUsage = transcript.agentUsage + response.usage
                 transcript.messages.append(.assistant(response.text.trimmingCharacters(in: .whitespacesAndNewlines)))
                 transcript.agentTurns += 1
             } catch {
                 if Self.endsTheEvaluation(error) { throw error }
-                return failed(transcript, .agentError, error)
+                return failed(transcript, error is AgentFailure ? .agentFailure : .agentError, error)
             }
         }
     }

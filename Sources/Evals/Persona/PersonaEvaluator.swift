@@ -60,6 +60,11 @@ public struct PersonaEvaluator: Sendable {
             messages: transcript.messages, output: transcript.agentText, usage: transcript.agentUsage + transcript.simulatorUsage,
             servedModel: profile.model.id, latencyMs: 0, source: Self.traceSource)
         switch transcript.end {
+        case .agentFailure:
+            // The user's agent program failed the turn: its own doing, so a 0 that counts.
+            return ItemResult(
+                itemID: id, score: 0, passed: false, feedback: "The agent failed during the dialogue: \(transcript.error ?? "unknown error")", trace: trace,
+                error: transcript.error ?? "agent: unknown error", failure: .agent)
         case .simulatorError, .agentError:
             let simulator = transcript.end == .simulatorError
             let who = simulator ? "simulator" : "agent"
@@ -132,7 +137,7 @@ public struct PersonaEvaluator: Sendable {
     public static func summarise(_ results: [ItemResult], personaIDs: [String]) -> [PersonaSummary] {
         personaIDs.map { personaID in
             let mine = results.filter { $0.itemID.hasPrefix(personaID + "#") }
-            let graded = mine.filter { $0.error == nil }
+            let graded = mine.filter { !$0.isExcluded }
             let successes = graded.filter { $0.passed == true }.count
             let passHatK = graded.isEmpty ? [] : (1...graded.count).compactMap { PassHatK.estimate(trials: graded.count, successes: successes, k: $0) }
             return PersonaSummary(

@@ -49,7 +49,7 @@ public struct EvalReport: Codable, Sendable {
         self.suiteHash = try suite.contentHash()
         self.split = split
         self.model = profile.model.qualifiedName
-        let scored = items.filter { $0.error == nil }
+        let scored = items.filter { !$0.isExcluded }
         self.overall = Intervals.bootstrapMean(scored.map(\.score), seed: seed)
         let verdicts = scored.compactMap(\.passed)
         self.passRate = Intervals.wilson(successes: verdicts.filter { $0 }.count, n: verdicts.count)

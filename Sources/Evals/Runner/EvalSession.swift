@@ -24,6 +24,9 @@ public struct EvalSession: Sendable {
     public var journal: (any StepJournal)?
     /// Called after each scored item.
     public var progress: SuiteEvaluator.Progress?
+    /// The task client of a profile with an `agent:` block (its program or service, guarded and
+    /// journaled); nil: the built-in agent, a chat completion made through `clients`.
+    public var agent: (any ModelClient)?
 
     /// A session over `bundle`; `limit` caps the items, `trials` overrides the persona trials.
     public init(bundle: ProfileBundle, split: SplitChoice = .all, limit: Int? = nil, trials: Int? = nil, journal: (any StepJournal)? = nil, progress: SuiteEvaluator.Progress? = nil) {
@@ -79,7 +82,7 @@ public struct EvalSession: Sendable {
         try preflight()
         let roles = roleModels
         let setup = self.setup, profile = bundle.profile, personas = self.personas
-        let wrapped = try setup.clients(task: profile.model, roles: roles, raw: clients, journal: journal)
+        let wrapped = try setup.clients(task: profile.model, roles: roles, raw: clients, journal: journal, agent: agent)
         let evaluator = try setup.evaluator(wrapped, journal: journal, progress: progress)
         let clock = ContinuousClock()
         let start = clock.now

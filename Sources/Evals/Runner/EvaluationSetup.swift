@@ -65,13 +65,15 @@ public struct EvaluationSetup: Sendable {
     }
 
     /// The wrapped clients of `roles` (from ``roles(task:scoring:)``); the task client always.
-    public func clients(task: ModelSpec, roles: [(role: ModelRole, model: ModelSpec)], raw: ClientFactory, journal: (any StepJournal)?) throws -> EvaluationClients {
+    /// - Parameter agent: the task client of a profile's agent program or service (already
+    ///   guarded and journaled), used instead of a chat completion of `task`.
+    public func clients(task: ModelSpec, roles: [(role: ModelRole, model: ModelSpec)], raw: ClientFactory, journal: (any StepJournal)?, agent: (any ModelClient)? = nil) throws -> EvaluationClients {
         func wrap(_ role: ModelRole, _ model: ModelSpec) throws -> any ModelClient {
             RoleClient.wrap(try raw(model), role: role.rawValue, allowed: policy.allowedModels, journal: journal)
         }
         let model = { (role: ModelRole) in roles.first { $0.role == role }?.model }
         return EvaluationClients(
-            task: try wrap(.task, task), taskModel: task,
+            task: try agent ?? wrap(.task, task), taskModel: task,
             judge: try model(.judge).map { try wrap(.judge, $0) }, simulator: try model(.simulator).map { try wrap(.simulator, $0) })
     }
 

@@ -76,9 +76,15 @@ public struct SuiteEvaluator: ProfileEvaluator {
         let messages = PromptRenderer.messages(for: profile, item: item)
         let response: ChatResponse
         do {
-            response = try await client.complete(ChatRequest(model: profile.model, messages: messages))
+            // An agent program answers the item as a unit; a plain client ignores the context.
+            response = try await AgentUnitContext.$current.withValue(AgentUnitContext(profile: profile, unitID: item.id, item: item)) {
+                try await client.complete(ChatRequest(model: profile.model, messages: messages))
+            }
         } catch is CancellationError {
             throw CancellationError()
+        } catch let failure as AgentFailure {
+            // The user's agent failed the item: its own doing, a 0 that counts.
+            return ItemResult(itemID: item.id, score: 0, passed: false, feedback: "The agent failed: \(failure.problem)", error: failure.description, failure: .agent)
         } catch let error as ModelError {
             // A policy breach is never an item failure: it must stop the run.
             if case .notAllowed = error { throw error }
@@ -88,7 +94,9 @@ public struct SuiteEvaluator: ProfileEvaluator {
         } catch {
             return ItemResult(itemID: item.id, score: 0, feedback: "The model call failed: \(error)", error: String(describing: error), failure: .infrastructure)
         }
-        let trace = RolloutTrace(messages: messages, output: response.text, usage: response.usage, servedModel: response.servedModel, latencyMs: response.latencyMs, source: response.source)
+        let trace = RolloutTrace(
+            messages: messages, output: response.text, usage: response.usage, servedModel: response.servedModel, latencyMs: response.latencyMs, source: response.source,
+            agentTrace: response.agentTrace)
         do {
             let (result, dimensions) = try await scorer.score(output: response.text, item: item)
             return ItemResult(itemID: item.id, score: result.score, passed: result.passed, feedback: result.feedback, dimensions: dimensions, trace: trace)

@@ -65,7 +65,7 @@ struct RolloutMean: Sendable {
         trace?.usage = samples.reduce(Usage.zero) { $0 + ($1.trace?.usage ?? .zero) }
         let listed = scores.map { String(Double(($0 * 1000).rounded()) / 1000) }.joined(separator: ", ")
         let feedback = "Mean of \(samples.count) rollouts (scores \(listed)); the lowest-scoring one: \(worst.feedback)"
-        let failed = samples.allSatisfy { $0.error != nil }
+        let failed = samples.allSatisfy(\.isExcluded)
         return ItemResult(
             itemID: worst.itemID, score: scores.reduce(0, +) / count, passed: passed, feedback: feedback,
             dimensions: dimensions, trace: trace, error: failed ? worst.error : nil, failure: failed ? worst.failure : nil)

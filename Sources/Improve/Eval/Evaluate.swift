@@ -14,8 +14,21 @@ import ImproveCore
 ///   ``SpendCeilingReached`` or `StoreError.cancelled` when stopped (resumable).
 public func evaluate(_ session: EvalSession, store: (any RunStore)?, models: ModelAccess, options: EvaluateOptions = EvaluateOptions()) async throws -> EvalOutcome {
     try session.preflight()
+    try Preflight.checkAgentRuntime(session.bundle.profile, runtime: options.agents)
     guard let store else {
-        let report = try await session.run(clients: models.makeClient)
+        // No store, no journal: an agent's units and gateway calls go through one that keeps nothing.
+        let agents = AgentDrivers()
+        var session = session
+        session.agent = try await agents.taskClient(
+            for: EvalRun.agentInputs(session, options), journal: TransientJournal(), allowed: session.bundle.policy.allowedModels, models: models)
+        let report: EvalReport
+        do {
+            report = try await session.run(clients: models.makeClient)
+        } catch {
+            await agents.closeAll()
+            throw error
+        }
+        await agents.closeAll()
         let markdown = try options.reportDirectory.map { try EvalReportFiles.write(report, profileVersion: session.bundle.profile.version, runID: nil, to: $0) }
         return EvalOutcome(report: report, runID: nil, markdown: markdown)
     }
@@ -32,12 +45,15 @@ public struct EvaluateOptions: Sendable {
     public var workerID: String
     /// The spend gate every paid call passes; nil: one made from the policy's `spendCeiling`.
     public var spendGate: SpendGate?
+    /// Starts the agent of a profile with an `agent:` block (see ``ImproveOptions/agents``).
+    public var agents: AgentRuntime?
 
     /// Options; every argument has the default of `improve-cli eval`.
-    public init(reportDirectory: URL? = nil, workerID: String = "eval-\(ProcessInfo.processInfo.processIdentifier)", spendGate: SpendGate? = nil) {
+    public init(reportDirectory: URL? = nil, workerID: String = "eval-\(ProcessInfo.processInfo.processIdentifier)", spendGate: SpendGate? = nil, agents: AgentRuntime? = nil) {
         self.reportDirectory = reportDirectory
         self.workerID = workerID
         self.spendGate = spendGate
+        self.agents = agents
     }
 }
 
@@ -70,6 +86,14 @@ struct EvalRun: RunBody {
 
     func reuse(_ stored: JSONValue) throws -> EvalOutcome? { nil }
 
+    /// What starting the profile's agent needs (used only when it has an `agent:` block).
+    static func agentInputs(_ session: EvalSession, _ options: EvaluateOptions) -> AgentInputs {
+        let bundle = session.bundle
+        return AgentInputs(
+            profile: bundle.profile, directory: bundle.directory, runtime: options.agents, concurrency: bundle.policy.search.concurrency,
+            seed: bundle.suite.split.seed)
+    }
+
     func stored(_ outcome: EvalOutcome) throws -> JSONValue {
         var result: [String: JSONValue] = ["mean": .number(outcome.report.overall?.value ?? 0), "items": .number(Double(outcome.report.items.count))]
         if let markdown = outcome.markdown { result["report"] = .string(markdown.path) }
@@ -79,6 +103,7 @@ struct EvalRun: RunBody {
     func execute(in run: ActiveRun) async throws -> EvalOutcome {
         var session = self.session
         session.journal = run.journal
+        session.agent = try await run.agents.taskClient(for: Self.agentInputs(session, options), in: run)
         let report = try await session.run(clients: run.gatedModels.makeClient)
         let directory = options.reportDirectory ?? session.bundle.directory.appendingPathComponent("runs").appendingPathComponent(run.id)
         let markdown = try EvalReportFiles.write(report, profileVersion: session.bundle.profile.version, runID: run.id, to: directory)

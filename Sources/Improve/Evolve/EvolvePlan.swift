@@ -39,6 +39,7 @@ public struct EvolvePlan: Sendable {
         author.temperature = settings.authorTemperature
         let roles: [(role: ModelRole, model: ModelSpec)] = [(.task, inputs.profile.model), (.author, author)] + inputs.evaluationRoles
         let budget = options.run.budget ?? policy.budget
+        try Preflight.checkAgentRuntime(inputs.profile, runtime: options.run.agents)
         let slice = settings.holdoutSize ?? inputs.holdout.count
         self.warnings = try Preflight.check(inputs, roles: roles, budget: budget, gateChecks: options.run.gateChecks, holdoutPairs: slice)
         if let size = settings.holdoutSize, size > inputs.holdout.count {

@@ -27,7 +27,11 @@ struct EvolveRun: RunBody {
         let sliceSize = plan.settings.holdoutSize ?? inputs.holdout.count
         runProgress(.started(runID: run.id, searchItems: inputs.search.count, holdoutItems: sliceSize))
         // The author is a role of its own: guarded and journaled like every other client.
-        let clients = try RunClients(run, task: inputs.profile.model, reflection: plan.authorModel, roles: inputs.evaluationRoles + [(.author, plan.authorModel)])
+        let agent = try await run.agents.taskClient(
+            for: AgentInputs(
+                profile: inputs.profile, directory: inputs.profileFile.deletingLastPathComponent(), runtime: options.run.agents,
+                concurrency: inputs.policy.search.concurrency, seed: plan.seed), in: run)
+        let clients = try RunClients(run, task: inputs.profile.model, agent: agent, reflection: plan.authorModel, roles: inputs.evaluationRoles + [(.author, plan.authorModel)])
         let evaluator = try inputs.makeEvaluator(clients.task, clients.roles, run.journal)
         // A resumed run replays its attempts; the recorder keeps each event in the store once.
         let recorder = run.recorder

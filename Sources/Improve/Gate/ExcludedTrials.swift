@@ -19,7 +19,7 @@ public struct ExcludedTrials: Codable, Sendable, Equatable {
     ///   - arms: the holdout results of the baseline and of every finalist.
     public init(holdout: [EvalItem], arms: [[ItemResult]]) {
         let units = Set(holdout.filter(PersonaUnit.isUnit).map(\.id))
-        let failed = arms.flatMap { $0 }.filter { units.contains($0.itemID) && $0.error != nil }
+        let failed = arms.flatMap { $0 }.filter { units.contains($0.itemID) && $0.isExcluded }
         trials = units.count
         excluded = Array(Set(failed.map(\.itemID))).sorted()
         simulatorErrors = failed.filter { $0.failure == .simulator }.count

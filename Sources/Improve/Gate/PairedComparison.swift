@@ -87,7 +87,7 @@ public enum PairedComparison {
             }
         }
         let missingInBaseline = candKeyed.ordered.filter { baseKeyed.byKey[$0.key] == nil }.map(\.key.label)
-        let errored = (baseline + candidate).filter { $0.error != nil }.map(\.itemID)
+        let errored = (baseline + candidate).filter(\.isExcluded).map(\.itemID)
         let nonFinite = (baseline + candidate).filter { !$0.score.isFinite }.map(\.itemID)
         let coverage = Coverage(
             baselineResults: baseline.count, candidateResults: candidate.count,

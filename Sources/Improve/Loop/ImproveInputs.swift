@@ -103,6 +103,10 @@ public struct ImproveOptions: Sendable {
     /// the policy's `spendCeiling` (its window measured back from that moment). Pass one to
     /// override the ceiling (``SpendGate/configure(_:now:)``) or to read ``SpendGate/paidCalls``.
     public var spendGate: SpendGate? = nil
+    /// Starts the agent of a profile with an `agent:` block (a program or a service) and its
+    /// model gateway; `AgentRuntime.standard` from ImproveAgents is the usual one. Nil: such a
+    /// profile is refused with ``AgentRuntimeMissing`` before anything is written.
+    public var agents: AgentRuntime? = nil
 
     /// Options; every argument has the default of `improve-cli run`.
     public init(surface: SurfaceKind = .prompt, generator: String? = nil, budget: Budget? = nil, seed: UInt64? = nil, dedupeKey: String? = nil, workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)", outputDirectory: URL? = nil, inPlace: Bool = false, auditKey: Data? = nil) {

@@ -44,6 +44,7 @@ public struct ImprovePlan: Sendable {
         if generators.usesReflection(generatorName) { roles.append((.reflection, reflectionModel)) }
         roles += inputs.evaluationRoles
         let budget = options.budget ?? policy.budget
+        try Preflight.checkAgentRuntime(inputs.profile, runtime: options.agents)
         self.warnings = try Preflight.check(inputs, roles: roles, budget: budget, gateChecks: options.gateChecks, holdoutPairs: inputs.holdout.count)
         self.generator = try generators.make(GeneratorRequest(name: generatorName, surface: options.surface, reflectionModel: reflectionModel, profile: inputs.profile))
         self.surface = GeneratorCatalog.surface(options.surface)
@@ -57,6 +58,13 @@ public struct ImprovePlan: Sendable {
         self.budget = budget
         self.settings = settings
         self.budgetFloor = BudgetFloor(budget: budget, search: SearchSet(items: inputs.search), settings: settings).flatMap { $0.isTooLow ? $0 : nil }
+    }
+
+    /// What starting the profile's agent needs (used only when it has an `agent:` block).
+    var agentInputs: AgentInputs {
+        AgentInputs(
+            profile: inputs.profile, directory: inputs.profileFile.deletingLastPathComponent(), runtime: options.agents,
+            concurrency: inputs.policy.search.concurrency, seed: settings.seed)
     }
 
     /// The same plan run by `workerID` behind `spendGate`: how the run is executed, which

@@ -18,7 +18,8 @@ struct ImproveRun: RunBody {
     func execute(in run: ActiveRun) async throws -> ImproveOutcome {
         let (inputs, options, surface, budget, settings) = (plan.inputs, plan.options, plan.surface, plan.budget, plan.settings)
         progress?(.started(runID: run.id, searchItems: inputs.search.count, holdoutItems: inputs.holdout.count))
-        let clients = try RunClients(run, task: inputs.profile.model, reflection: plan.reflectionModel, roles: inputs.evaluationRoles)
+        let agent = try await run.agents.taskClient(for: plan.agentInputs, in: run)
+        let clients = try RunClients(run, task: inputs.profile.model, agent: agent, reflection: plan.reflectionModel, roles: inputs.evaluationRoles)
         let evaluator = try inputs.makeEvaluator(clients.task, clients.roles, run.journal)
 
         // Search (search split only; the engine never receives holdout items).
@@ -55,8 +56,10 @@ struct RunClients {
     let reflection: any ModelClient
     let roles: RoleClients
 
-    init(_ run: ActiveRun, task: ModelSpec, reflection: ModelSpec, roles: [(role: ModelRole, model: ModelSpec)]) throws {
-        self.task = try run.client(task, role: .task)
+    /// - Parameter agent: the task client of a profile's agent program or service, used instead
+    ///   of a chat completion of `task` when the profile has an `agent:` block.
+    init(_ run: ActiveRun, task: ModelSpec, agent: (any ModelClient)? = nil, reflection: ModelSpec, roles: [(role: ModelRole, model: ModelSpec)]) throws {
+        self.task = try agent ?? run.client(task, role: .task)
         self.reflection = try run.client(reflection, role: .reflection)
         var others: [ModelRole: any ModelClient] = [:]
         for (role, spec) in roles { others[role] = try run.client(spec, role: role) }

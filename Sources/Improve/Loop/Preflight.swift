@@ -44,6 +44,12 @@ public enum Preflight {
         return PromotionGate.preflight(holdoutPairs: holdoutPairs, settings: inputs.policy.gate).warnings
     }
 
+    /// A profile with an `agent:` block needs an agent runtime to start it.
+    /// - Throws: ``AgentRuntimeMissing``.
+    public static func checkAgentRuntime(_ profile: AgentProfile, runtime: AgentRuntime?) throws {
+        if profile.agent != nil, runtime == nil { throw AgentRuntimeMissing(profile: profile.name) }
+    }
+
     /// Every role's model must be allowed; all breaches are reported at once.
     public static func checkModels(_ roles: [(role: ModelRole, model: ModelSpec)], policy: Policy, policyFile: String) throws {
         let breaches = roles.filter { !policy.allowedModels.allows($0.model) }.map { PolicyViolation.Breach(role: $0.role, model: $0.model.qualifiedName) }

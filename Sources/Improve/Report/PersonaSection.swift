@@ -44,7 +44,7 @@ public struct PersonaSection: Codable, Sendable, Equatable {
         }
         return order.map { persona in
             let all = byPersona[persona] ?? []
-            let graded = all.filter { $0.error == nil }
+            let graded = all.filter { !$0.isExcluded }
             let successes = graded.filter { $0.passed ?? ($0.score >= 1) }.count
             let passHatK = graded.isEmpty ? [] : (1...graded.count).compactMap { PassHatK.estimate(trials: graded.count, successes: successes, k: $0) }
             return PersonaRow(personaID: persona, trials: graded.count, successes: successes, errors: all.count - graded.count, passHatK: passHatK)

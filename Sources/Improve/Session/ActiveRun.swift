@@ -16,6 +16,8 @@ struct ActiveRun: Sendable {
     let models: ModelAccess
     /// The policy's allowed models.
     let allowed: AllowedModels
+    /// Agents (programs, services) started for this run; the session closes them at its end.
+    let agents = AgentDrivers()
 
     /// The run's id.
     var id: String { record.id }

@@ -56,7 +56,16 @@ struct RunSession: Sendable {
         let work = Task { try await body.execute(in: run) }
         gate.whenStopped { work.cancel() }
         do {
-            let outcome = try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
+            let outcome: Body.Outcome
+            do {
+                outcome = try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
+            } catch {
+                await run.agents.closeAll()
+                throw error
+            }
+            // The agents' process groups and gateways end with the body, before the run is
+            // recorded as finished.
+            await run.agents.closeAll()
             try await store.finishRun(id: record.id, state: .completed, result: try body.stored(outcome), failure: nil)
             return outcome
         } catch {

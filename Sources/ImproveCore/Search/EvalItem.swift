@@ -30,8 +30,12 @@ public struct RolloutTrace: Codable, Sendable, Hashable {
     public var latencyMs: Double
     /// Where the output came from.
     public var source: ResponseSource
+    /// An agent program's own trace of the unit (tool calls, arguments, results); nil for the
+    /// built-in agent, and then left out of the encoding.
+    public var agentTrace: JSONValue? = nil
 
-    public init(messages: [ChatMessage], output: String, usage: Usage, servedModel: String, latencyMs: Double, source: ResponseSource) {
+    public init(messages: [ChatMessage], output: String, usage: Usage, servedModel: String, latencyMs: Double, source: ResponseSource, agentTrace: JSONValue? = nil) {
+        self.agentTrace = agentTrace
         self.messages = messages
         self.output = output
         self.usage = usage

@@ -11,6 +11,10 @@ public enum ItemFailure: String, Codable, Sendable, Hashable, CaseIterable {
     /// The simulated user's model call failed: the dialogue says nothing about the agent, so the
     /// unit is left out of every arm and counted apart from infrastructure.
     case simulator
+    /// The user's agent program or service failed the unit (crashed, timed out, broke the
+    /// protocol): the agent's own doing, so the unit scores 0 and counts in both arms, unlike
+    /// the two kinds above, which are excluded.
+    case agent
 
     /// The kind of a result stored without one. Until the kind was stored, a `simulator:` prefix
     /// on the error text was the only mark of a simulator failure and every other error (the

@@ -58,3 +58,10 @@ extension ItemResult {
         failure = error.map { stored ?? ItemFailure(legacyError: $0) }
     }
 }
+
+extension ItemResult {
+    /// True when the rollout failed for a reason outside the agent (infrastructure, simulator):
+    /// such a result is left out of means and of the gate's pairs. An agent failure is not: it
+    /// is a score of 0 like any wrong answer.
+    public var isExcluded: Bool { error != nil && failure != .agent }
+}

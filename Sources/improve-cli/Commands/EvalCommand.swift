@@ -2,6 +2,7 @@ import ArgumentParser
 import Evals
 import Foundation
 import Improve
+import ImproveAgents
 import ImproveCore
 
 /// `improve-cli eval`: score a profile as it is, on one split of its suite and its personas.
@@ -88,6 +89,6 @@ struct EvalCommand: AsyncParsableCommand {
         let access = try ModelAccessFactory.make(profileDirectory: bundle.directory, sources: models, models: session.roleModels.map(\.model))
         var runStore: (any RunStore)?
         if let store { runStore = try await StoreSchemes.cli.openForWriting(store, options: StoreOpenOptions(leaseDuration: 60)) }
-        return try await evaluate(session, store: runStore, models: access, options: EvaluateOptions(reportDirectory: reportDir.map { URL(fileURLWithPath: $0) }))
+        return try await evaluate(session, store: runStore, models: access, options: EvaluateOptions(reportDirectory: reportDir.map { URL(fileURLWithPath: $0) }, agents: .standard))
     }
 }

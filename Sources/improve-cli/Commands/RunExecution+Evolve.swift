@@ -38,6 +38,7 @@ extension RunExecution {
     /// returns the evolution, waiting for its store.
     func prepareEvolution(_ request: EvolutionRequest, _ options: ImproveOptions, line: ProgressLine) throws -> PreparedRun {
         let bundle = try loadBundle()
+        try Self.refuseDistributedAgent(bundle, distributed: execution.distributed)
         let inputs = try ImproveInputs(bundle: bundle)
         var plans: [EvolvePlan] = []
         for seed in request.seeds ?? [options.seed ?? bundle.policy.search.seed] {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evals
 import Foundation
 import Improve
+import ImproveAgents
 import ImproveCore
 
 /// The shell shared by `run`, `evolve` and `resume`: load and preflight, take the profile lock,
@@ -35,6 +36,8 @@ struct RunExecution {
             var options = self.options
             options.outputDirectory = execution.out.map { URL(fileURLWithPath: $0) }
             options.auditKey = AuditSigner.keyFromEnvironment()
+            // A profile with an `agent:` block is driven through a loopback model gateway.
+            options.agents = .standard
             // Preflight before the store is even opened: a breach must leave no file behind.
             let prepared = try prepare(options, line: progress)
             let gate = SpendGate()
@@ -122,6 +125,14 @@ struct RunExecution {
         return bundle
     }
 
+    /// A distributed run hands model calls to workers; an agent program's calls go through the
+    /// coordinator's own gateway, which does not queue them yet. Refused before anything is made.
+    static func refuseDistributedAgent(_ bundle: ProfileBundle, distributed: Bool) throws {
+        guard distributed, bundle.profile.agent != nil else { return }
+        throw PreflightError(
+            problem: "\(bundle.profileFile.path) has an agent: block; distributed runs of an agent wait (its model calls go through this process's gateway, not the workers' queue): run it without --distributed")
+    }
+
     /// Refuses under `--strict` when preflight warned (before the store exists).
     func refuseWarnings(_ warnings: [String], policyFile: String) throws {
         guard execution.strict, !warnings.isEmpty else { return }
@@ -131,6 +142,7 @@ struct RunExecution {
 
     private func prepareProfile(_ options: ImproveOptions) throws -> PreparedRun {
         let bundle = try loadBundle()
+        try Self.refuseDistributedAgent(bundle, distributed: execution.distributed)
         // Preflight once, here: the plan is what the library runs.
         let plan = try ImprovePlan(try ImproveInputs(bundle: bundle), options: options)
         try refuseWarnings(plan.warnings, policyFile: bundle.policyFile.path)

@@ -11,7 +11,7 @@ enum InfraErrorNote {
     }
 
     static func report(_ report: EvalReport, strict: Bool) throws {
-        let failed = report.items.filter { $0.error != nil }
+        let failed = report.items.filter(\.isExcluded)
         guard let first = failed.first else { return }
         Terminal.note("warning: \(failed.count) of \(report.items.count) items failed for infrastructure reasons and are not in the mean; first (\(first.itemID)): \(first.error ?? "")")
         if strict {
