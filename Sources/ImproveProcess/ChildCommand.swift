@@ -45,6 +45,13 @@ enum ChildCommand {
         overrides.isEmpty ? .inherit : .inherit.updating(Dictionary(uniqueKeysWithValues: overrides.map { (Environment.Key(stringLiteral: $0.key), Optional($0.value)) }))
     }
 
+    /// Exactly `variables` (a clean environment, for children that must not see this process's
+    /// secrets), or this process's environment when nil.
+    static func environment(exactly variables: [String: String]?) -> Environment {
+        guard let variables else { return .inherit }
+        return .custom(Dictionary(uniqueKeysWithValues: variables.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
+    }
+
     /// Writing to a child that has exited raises SIGPIPE, whose default action would end this
     /// process; ignored (as servers commonly do), the write fails with EPIPE instead, which the
     /// runners treat as "the child stopped reading".

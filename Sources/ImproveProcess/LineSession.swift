@@ -15,6 +15,8 @@ public actor LineSession {
     public nonisolated let arguments: [String]
     private var writer: StandardInputWriter?
     private var pending = Data()
+    /// How many bytes at the start of `pending` are known to hold no newline.
+    private var scanned = 0
     private var outputEnded = false
     private var stderrTail = Data()
     private var waiter: CheckedContinuation<String?, any Error>?
@@ -28,25 +30,28 @@ public actor LineSession {
     public struct NotReading: Error {}
 
     /// Starts `arguments` (looked up on PATH through `/usr/bin/env`) in `directory`.
+    /// - Parameter environment: the child's whole environment (nothing of this process's is
+    ///   passed on; the PATH it holds is where the command is looked up), or nil to inherit
+    ///   this process's environment.
     /// - Throws: when the child cannot be started.
-    public init(arguments: [String], directory: URL?) async throws {
+    public init(arguments: [String], directory: URL?, environment: [String: String]? = nil) async throws {
         self.arguments = arguments
         ChildCommand.ignoreBrokenPipes()
-        try await launch(directory: directory)
+        try await launch(directory: directory, environment: ChildCommand.environment(exactly: environment))
     }
 
     deinit {
         child?.cancel()
     }
 
-    private func launch(directory: URL?) async throws {
+    private func launch(directory: URL?, environment: Environment) async throws {
         let arguments = arguments
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             launchWaiter = continuation
             child = Task { [weak self] in
                 do {
                     let outcome = try await Subprocess.run(
-                        .path("/usr/bin/env"), arguments: Arguments(arguments), workingDirectory: ChildCommand.directory(directory),
+                        .path("/usr/bin/env"), arguments: Arguments(arguments), environment: environment, workingDirectory: ChildCommand.directory(directory),
                         platformOptions: ChildCommand.ownGroup, input: .inputWriter, output: .sequence, error: .sequence
                     ) { execution in
                         await self?.attach(execution.standardInputWriter)
@@ -126,9 +131,16 @@ public actor LineSession {
     public var standardError: String { String(decoding: stderrTail, as: UTF8.self) }
 
     private func takeLine() -> String? {
-        guard let newline = pending.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        // Searched from where the last search stopped: a long line arriving in many chunks is
+        // scanned once, not once per chunk (a 10 MB line took half a minute before).
+        let start = pending.startIndex + min(scanned, pending.count)
+        guard let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) else {
+            scanned = pending.count
+            return nil
+        }
         let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
         pending = Data(pending[(newline + 1)...])
+        scanned = 0
         return line
     }
 

@@ -29,7 +29,7 @@ struct AgentTaskClient: ModelClient {
         let unitRequest = AgentRequests.unit(context, messages: request.messages, model: request.model, config: config, runSeed: seed)
         let signature: JSONValue = ["scheme": 1, "agentUnit": try JSONValue(encoding: unitRequest)]
         let driver = self.driver
-        let step = try await journal.step(.modelCall, signature: signature, as: AgentStep.self) {
+        let step = try await journal.step(.agentUnit, signature: signature, as: AgentStep.self) {
             let outcome = try await driver.respond(unitRequest)
             if let breach = outcome.breach { throw breach }
             if let problem = outcome.infrastructureError { throw AgentInfrastructureFailure(problem: problem) }

@@ -1,14 +1,28 @@
 import Foundation
 
 /// One chat message.
+///
+/// The tool fields are optional and left out of the encoding when nil, so a plain message
+/// encodes exactly as it did before tools existed: journal signatures (the encoded request)
+/// of existing stores keep their checkpoint names.
 public struct ChatMessage: Codable, Sendable, Hashable {
-    public enum Role: String, Codable, Sendable, Hashable { case system, user, assistant }
+    /// Who wrote the message. `tool` carries a tool's result back to the model (an agent's
+    /// calls through the model gateway); improve's own roles never send it.
+    public enum Role: String, Codable, Sendable, Hashable { case system, user, assistant, tool }
     public var role: Role
+    /// The text (empty for an assistant message that only calls tools).
     public var content: String
+    /// For a `tool` message: the id of the assistant's tool call this answers.
+    public var toolCallID: String?
+    /// For an assistant message: the tool calls it made, in OpenAI's `tool_calls` shape
+    /// (`[{id, type: "function", function: {name, arguments}}]`), kept as sent.
+    public var toolCalls: JSONValue?
 
-    public init(role: Role, content: String) {
+    public init(role: Role, content: String, toolCallID: String? = nil, toolCalls: JSONValue? = nil) {
         self.role = role
         self.content = content
+        self.toolCallID = toolCallID
+        self.toolCalls = toolCalls
     }
 
     public static func system(_ content: String) -> ChatMessage { ChatMessage(role: .system, content: content) }
@@ -18,15 +32,36 @@ public struct ChatMessage: Codable, Sendable, Hashable {
 
 /// A chat completion request: everything that determines the answer, and nothing else
 /// (so its canonical JSON is a sound cache and journal key).
+///
+/// `tools`, `toolChoice` and `responseFormat` are passed through in OpenAI's shapes for the
+/// model calls of a user's agent; they are omitted from the encoding when nil, so a plain
+/// request encodes byte for byte as before and existing journals keep matching.
 public struct ChatRequest: Codable, Sendable, Hashable {
     public var model: ModelSpec
     public var messages: [ChatMessage]
     public var stop: [String]
+    /// OpenAI `tools`: the functions the model may call.
+    public var tools: JSONValue?
+    /// OpenAI `tool_choice`: `"auto"`, `"none"`, `"required"` or a named function.
+    public var toolChoice: JSONValue?
+    /// OpenAI `response_format`, such as `{"type": "json_object"}` or a JSON schema.
+    public var responseFormat: JSONValue?
 
-    public init(model: ModelSpec, messages: [ChatMessage], stop: [String] = []) {
+    public init(
+        model: ModelSpec, messages: [ChatMessage], stop: [String] = [], tools: JSONValue? = nil, toolChoice: JSONValue? = nil,
+        responseFormat: JSONValue? = nil
+    ) {
         self.model = model
         self.messages = messages
         self.stop = stop
+        self.tools = tools
+        self.toolChoice = toolChoice
+        self.responseFormat = responseFormat
+    }
+
+    /// True when the request uses any tool-calling or structured-output feature.
+    public var usesTools: Bool {
+        tools != nil || toolChoice != nil || responseFormat != nil || messages.contains { $0.role == .tool || $0.toolCalls != nil }
     }
 }
 
@@ -63,14 +98,25 @@ public struct ChatResponse: Codable, Sendable, Hashable {
     public var latencyMs: Double
     /// Where the answer came from: ``ResponseSource/live``, ``ResponseSource/replay`` (cassette) or ``ResponseSource/stub`` (scripted).
     public var source: ResponseSource
+    /// The tool calls the model made, in OpenAI's `tool_calls` shape; nil when it made none
+    /// (and then left out of the encoding, so stored answers keep their form).
+    public var toolCalls: JSONValue?
+    /// The trace an agent program or service returned with its reply (steps, tool calls with
+    /// arguments and results); nil for a model's answer, and then left out of the encoding.
+    public var agentTrace: JSONValue?
 
-    public init(text: String, finishReason: String = "stop", usage: Usage = .zero, servedModel: String, latencyMs: Double = 0, source: ResponseSource = .live) {
+    public init(
+        text: String, finishReason: String = "stop", usage: Usage = .zero, servedModel: String, latencyMs: Double = 0, source: ResponseSource = .live,
+        toolCalls: JSONValue? = nil, agentTrace: JSONValue? = nil
+    ) {
+        self.agentTrace = agentTrace
         self.text = text
         self.finishReason = finishReason
         self.usage = usage
         self.servedModel = servedModel
         self.latencyMs = latencyMs
         self.source = source
+        self.toolCalls = toolCalls
     }
 
     /// True when the model stopped because it ran out of tokens.

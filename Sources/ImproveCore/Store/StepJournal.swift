@@ -8,6 +8,11 @@ public enum StepKind: String, Codable, Sendable, CaseIterable {
     case experiment
     case evaluation
     case phase
+    /// One unit an agent program or service answered (its reply; no ledger charge of its own).
+    case agentUnit = "agent_unit"
+    /// One model call an agent made through the run's gateway (charged like a model call, and
+    /// listed apart from improve's own task, judge and simulator calls).
+    case agentCall = "agent_call"
 }
 
 /// What a paid step cost; written to the ledger exactly once per completed step.

@@ -4,6 +4,11 @@ import ImproveCore
 /// A client for Anthropic's Messages API (`POST {baseURL}/messages`): the key goes in
 /// `x-api-key`, the API version in `anthropic-version`, and system messages are joined into
 /// the separate `system` field the API requires. Anthropic has no seed parameter.
+///
+/// Tool calling is not mapped to Anthropic's `tool_use` blocks: a request with tools, a tool
+/// choice, a response format or tool messages (only an agent's calls through the model gateway
+/// have them) is refused before anything is sent, rather than sent without its tools and
+/// answered as if the model had chosen not to call any.
 public struct AnthropicClient: ModelClient, EndpointIdentified {
     /// The `anthropic-version` header value this client's request and response shapes follow.
     public static let apiVersion = "2023-06-01"
@@ -26,6 +31,11 @@ public struct AnthropicClient: ModelClient, EndpointIdentified {
     public var endpointIdentity: String { EndpointIdentity.of(baseURL) }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        if request.usesTools {
+            throw ModelError.badRequest(
+                provider: config.name, status: 400,
+                detail: "improve's anthropic wire format does not pass tools, tool_choice, response_format or tool messages (nothing was sent); serve this model through a provider of kind openai (Anthropic's OpenAI-compatible endpoint, or OpenRouter) for an agent that calls tools")
+        }
         let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
         var body: [String: JSONValue] = [
             "model": .string(request.model.id),

@@ -4,8 +4,9 @@ import ImproveCore
 /// A client for OpenAI's `POST {baseURL}/chat/completions`, which OpenAI, OpenRouter, vLLM,
 /// Ollama and llama.cpp's server all speak.
 ///
-/// Sends temperature, `max_tokens`, seed and stop sequences; reads text, finish reason, usage
-/// and the served model id; retries per ``RetryPolicy``; waits for a slot of the provider's
+/// Sends temperature, `max_tokens`, seed and stop sequences, and a request's tools, tool choice,
+/// response format and tool messages when it has them; reads text, tool calls, finish reason,
+/// usage and the served model id; retries per ``RetryPolicy``; waits for a slot of the provider's
 /// shared ``ConcurrencyLimiter``; prices usage from the provider's price table.
 public struct OpenAICompatibleClient: ModelClient, EndpointIdentified {
     /// The provider this client calls (timeout, prices, served-model rule).
@@ -33,12 +34,15 @@ public struct OpenAICompatibleClient: ModelClient, EndpointIdentified {
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         var body: [String: JSONValue] = [
             "model": .string(request.model.id),
-            "messages": .array(request.messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] }),
+            "messages": .array(request.messages.map(Self.wire)),
             "temperature": .number(request.model.temperature),
             "max_tokens": .number(Double(request.model.maxTokens)),
         ]
         if let seed = request.model.seed { body["seed"] = .number(Double(seed)) }
         if !request.stop.isEmpty { body["stop"] = .array(request.stop.map { .string($0) }) }
+        if let tools = request.tools { body["tools"] = tools }
+        if let toolChoice = request.toolChoice { body["tool_choice"] = toolChoice }
+        if let responseFormat = request.responseFormat { body["response_format"] = responseFormat }
         var headers = ["Content-Type": "application/json", "Accept": "application/json"]
         if let apiKey { headers["Authorization"] = "Bearer \(apiKey)" }
 
@@ -55,6 +59,12 @@ public struct OpenAICompatibleClient: ModelClient, EndpointIdentified {
         case .null?, nil: text = ""
         default: throw ModelError.malformedResponse(provider: config.name, detail: "choices[0].message.content is not text")
         }
+        let toolCalls: JSONValue?
+        switch message["tool_calls"] {
+        case .array(let calls)? where !calls.isEmpty: toolCalls = .array(calls)
+        case .array?, .null?, nil: toolCalls = nil
+        default: throw ModelError.malformedResponse(provider: config.name, detail: "choices[0].message.tool_calls is not a list")
+        }
         let usage = json["usage"]
         let inputTokens = Int(usage?["prompt_tokens"]?.doubleValue ?? 0)
         let outputTokens = Int(usage?["completion_tokens"]?.doubleValue ?? 0)
@@ -63,7 +73,20 @@ public struct OpenAICompatibleClient: ModelClient, EndpointIdentified {
         return ChatResponse(
             text: text, finishReason: choice["finish_reason"]?.stringValue ?? "unknown",
             usage: Usage(inputTokens: inputTokens, outputTokens: outputTokens, cost: config.cost(model: request.model.id, inputTokens: inputTokens, outputTokens: outputTokens)),
-            servedModel: served, latencyMs: reply.latencyMs, source: "live")
+            servedModel: served, latencyMs: reply.latencyMs, source: "live", toolCalls: toolCalls)
+    }
+
+    /// One message in OpenAI's shape. A plain message is `{role, content}` exactly as before
+    /// tools existed; an assistant message that only calls tools sends `content: null`, which
+    /// strict servers require instead of an empty string.
+    static func wire(_ message: ChatMessage) -> JSONValue {
+        var object: [String: JSONValue] = ["role": .string(message.role.rawValue), "content": .string(message.content)]
+        if let toolCalls = message.toolCalls {
+            object["tool_calls"] = toolCalls
+            if message.content.isEmpty { object["content"] = .null }
+        }
+        if let toolCallID = message.toolCallID { object["tool_call_id"] = .string(toolCallID) }
+        return .object(object)
     }
 }
 
