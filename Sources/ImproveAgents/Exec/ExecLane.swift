@@ -106,13 +106,19 @@ actor ExecLane {
         if let session, await session.isOpen { return session }
         await session?.stop()
         session = nil
-        do {
-            let started = try await LineSession(arguments: command, directory: directory, environment: environment)
-            session = started
-            return started
-        } catch {
-            throw AgentFailure(problem: redactor.redact("could not be restarted: \(error)"))
+        // A start is tried three times: under load a spawn was seen to fail once
+        // (swift-subprocess's "failed to set working directory") and succeed right after.
+        var lastError: (any Error)?
+        for _ in 0..<3 {
+            do {
+                let started = try await LineSession(arguments: command, directory: directory, environment: environment)
+                session = started
+                return started
+            } catch {
+                lastError = error
+            }
         }
+        throw AgentFailure(problem: redactor.redact("could not be restarted: \(lastError.map { String(describing: $0) } ?? "unknown error")"))
     }
 
     /// Kills `victim` for a cancelled unit, unless that unit's exchange has already ended (the

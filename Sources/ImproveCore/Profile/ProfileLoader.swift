@@ -2,21 +2,23 @@ import Foundation
 
 /// Reads and validates `profile.yaml`.
 public enum ProfileLoader {
-    static let topKeys = ["name", "version", "model", "systemPrompt", "userTemplate", "skills", "strategy", "metadata"]
+    static let topKeys = ["name", "version", "model", "systemPrompt", "userTemplate", "skills", "strategy", "metadata", "agent", "tools"]
     static let modelKeys = ["provider", "id", "temperature", "maxTokens", "seed"]
     static let skillKeys = ["name", "description", "body"]
 
-    /// Loads a profile from a YAML file.
+    /// Loads a profile from a YAML file; an `agent:` block is checked against the file's
+    /// directory (its program, its settings file).
     public static func load(contentsOf url: URL) throws -> AgentProfile {
-        try parse(ConfigNode.load(contentsOf: url))
+        try parse(ConfigNode.load(contentsOf: url), directory: url.deletingLastPathComponent())
     }
 
-    /// Parses profile YAML text; `file` names it in errors.
-    public static func parse(_ text: String, file: String) throws -> AgentProfile {
-        try parse(ConfigNode.parse(text, file: file))
+    /// Parses profile YAML text; `file` names it in errors. `directory` is the profile
+    /// directory an `agent:` block is checked against (default: the directory of `file`).
+    public static func parse(_ text: String, file: String, directory: URL? = nil) throws -> AgentProfile {
+        try parse(ConfigNode.parse(text, file: file), directory: directory ?? URL(fileURLWithPath: file).deletingLastPathComponent())
     }
 
-    static func parse(_ root: ConfigNode) throws -> AgentProfile {
+    static func parse(_ root: ConfigNode, directory: URL) throws -> AgentProfile {
         let top = try root.mapping()
         try top.rejectUnknownKeys(topKeys)
         let name = try top.required("name").nonEmptyString()
@@ -34,9 +36,18 @@ public enum ProfileLoader {
         if let node = top.optional("metadata") {
             for (key, value) in try node.mapping().members { metadata[key] = try value.json() }
         }
-        return AgentProfile(
+        var profile = AgentProfile(
             name: name, version: version, model: model, systemPrompt: systemPrompt, userTemplate: userTemplate,
             skills: skills, strategy: strategy, metadata: metadata)
+        profile.agent = try top.optional("agent").map { try AgentSpecLoader.parseAgent($0, directory: directory) }
+        if let toolsNode = top.optional("tools") {
+            profile.tools = try AgentSpecLoader.parseTools(toolsNode)
+            // The built-in agent makes one plain completion: tools would be sent to nobody.
+            if profile.agent == nil, !profile.tools.isEmpty {
+                throw toolsNode.error("tools are implemented by your agent, and this profile has none", hint: "add an agent: block, or remove tools:")
+            }
+        }
+        return profile
     }
 
     /// Parses a model block (`provider`, `id`, `temperature`, `maxTokens`, `seed`); shared by

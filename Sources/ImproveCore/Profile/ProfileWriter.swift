@@ -22,7 +22,37 @@ public enum ProfileWriter {
             let sorted = profile.metadata.keys.sorted().map { (Node($0), json(profile.metadata[$0] ?? .null)) }
             pairs.append(("metadata", Node.mapping(Node.Mapping(sorted))))
         }
+        if let spec = profile.agent { pairs.append(("agent", agent(spec))) }
+        if !profile.tools.isEmpty {
+            pairs.append(("tools", Node(profile.tools.map { tool in
+                Node.mapping(Node.Mapping([("name", text(tool.name)), ("description", text(tool.description)), ("parameters", json(tool.parameters))]))
+            })))
+        }
         return try Yams.serialize(node: Node.mapping(Node.Mapping(pairs)), width: -1, allowUnicode: true)
+    }
+
+    /// `agent:` as ``ProfileLoader`` reads it (`env`, not `environment`; sorted maps).
+    private static func agent(_ spec: AgentSpec) -> Node {
+        func sorted(_ map: [String: String]) -> Node {
+            Node.mapping(Node.Mapping(map.keys.sorted().map { (text($0), text(map[$0] ?? "")) }))
+        }
+        var kind: [(Node, Node)]
+        switch spec.kind {
+        case .exec(let exec):
+            kind = [("command", Node(exec.command.map(text)))]
+            if !exec.environment.isEmpty { kind.append(("env", sorted(exec.environment))) }
+            return block(("exec", Node.mapping(Node.Mapping(kind))), spec)
+        case .http(let http):
+            kind = [("url", text(http.url))]
+            if !http.headers.isEmpty { kind.append(("headers", sorted(http.headers))) }
+            return block(("http", Node.mapping(Node.Mapping(kind))), spec)
+        }
+    }
+
+    private static func block(_ kind: (Node, Node), _ spec: AgentSpec) -> Node {
+        var pairs = [kind, ("timeoutSeconds", Node((try? CanonicalJSON.format(spec.timeoutSeconds)) ?? "60"))]
+        if let config = spec.config { pairs.append(("config", text(config))) }
+        return Node.mapping(Node.Mapping(pairs))
     }
 
     /// Writes `profile` to `url` atomically (temporary file + rename), never leaving a half-written file.

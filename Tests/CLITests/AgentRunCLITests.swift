@@ -1,0 +1,98 @@
+import Foundation
+import ImproveCore
+import ImproveTestSupport
+import Testing
+
+/// `improve-cli` driving an agent program: the sentiment profile answered by a real exec agent
+/// (Python) that sends each unit's messages through the run's model gateway to a loopback stub.
+@Suite(.serialized) struct AgentRunCLITests {
+    /// A copy of Profiles/sentiment whose agent is `scripted_agent.py model`.
+    static func agentProfile() throws -> URL {
+        let profile = try Fixtures.copyOfProfile("sentiment")
+        let agent = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fixtures/agents/scripted_agent.py").path
+        let file = profile.appendingPathComponent("profile.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8) + """
+
+            agent:
+              exec:
+                command: [python3, \(agent), model]
+              timeoutSeconds: 30
+
+            """
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return profile
+    }
+
+    static func responder() throws -> StubModelServer.Responder {
+        let labels = try ClassifierStub.labels(fromJSONL: Fixtures.repositoryRoot.appendingPathComponent("Profiles/sentiment/sst2.jsonl"))
+        return ClassifierStub.formatSensitive(labels: labels, delay: .milliseconds(3))
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func evalDrivesTheAgentAndASecondEvalPaysNothing() async throws {
+        let server = try await StubModelServer.start(responder: try Self.responder())
+        let profile = try Self.agentProfile()
+        let work = profile.deletingLastPathComponent()
+        let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString]
+        let arguments = ["eval", profile.path, "--store", "store.sqlite", "--split", "holdout", "--limit", "8", "--json"]
+        let first = try await CLIProcess.run(arguments, in: work, environment: env)
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        let paid = server.completionRequests.count
+        #expect(paid == 8, "one gateway call per unit: \(paid)")
+        let report = try JSONDecoder().decode(JSONValue.self, from: Data(first.stdout.utf8))
+        #expect(report["items"]?.arrayValue?.count == 8)
+        // Every call the agent made went through the gateway to the stub, never to another model.
+        #expect(server.completionRequests.allSatisfy { String(decoding: $0.body, as: UTF8.self).contains("smollm2") })
+
+        let second = try await CLIProcess.run(arguments, in: work, environment: env)
+        await server.stop()
+        #expect(second.status == 0, "stderr: \(second.stderr)")
+        #expect(server.completionRequests.count == paid, "the second eval replays every unit")
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(second.stdout.utf8))["overall"] == report["overall"])
+    }
+
+    @Test(.timeLimit(.minutes(8)))
+    func aRunKilledMidUnitResumesToTheSameResultWithoutPayingACompletedGatewayCallTwice() async throws {
+        let responder = try Self.responder()
+        // The reference: the agent run uninterrupted.
+        let referenceServer = try await StubModelServer.start(responder: responder)
+        let referenceProfile = try Self.agentProfile()
+        let arguments = { (profile: URL) in ["run", profile.path, "--store", "store.sqlite", "--budget", "140", "--json"] }
+        let reference = try await CLIProcess.run(
+            arguments(referenceProfile), in: referenceProfile.deletingLastPathComponent(), environment: ["IMPROVE_BASE_URL": referenceServer.baseURL.absoluteString])
+        await referenceServer.stop()
+        try #require(reference.status == 0 || reference.status == 3, "reference run failed: \(reference.stderr)")
+        let expected = try JSONDecoder().decode(JSONValue.self, from: Data(reference.stdout.utf8))
+        let referenceCounts = referenceServer.countsByBodyHash
+        let referenceTotal = referenceServer.completionRequests.count
+
+        // The same run, killed with SIGKILL in the middle of units, three times.
+        let killSwitch = KillSwitch()
+        let server = try await StubModelServer.start(responder: killSwitch.counting(responder))
+        let profile = try Self.agentProfile()
+        let work = profile.deletingLastPathComponent()
+        let env = ["IMPROVE_BASE_URL": server.baseURL.absoluteString, "IMPROVE_STEP_LEASE_SECONDS": "2"]
+        var kills = 0
+        for fraction in [5, 3, 2] {
+            let target = referenceTotal / fraction
+            guard target > server.completionRequests.count + 2 else { continue }
+            let child = try CLIProcess(arguments(profile), in: work, environment: env)
+            killSwitch.arm(pid: child.process.processIdentifier, afterRequests: target - server.completionRequests.count)
+            let ended = await child.wait()
+            killSwitch.disarm()
+            if ended.signalled { kills += 1 }
+        }
+        let final = try await CLIProcess.run(arguments(profile), in: work, environment: env)
+        await server.stop()
+        #expect(kills >= 2, "the run finished before enough kills: \(kills)")
+        #expect(final.status == reference.status, "stderr: \(final.stderr)")
+        let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(final.stdout.utf8))
+        #expect(outcome["verdict"] == expected["verdict"])
+        #expect(outcome["winnerID"] == expected["winnerID"])
+        #expect(outcome["winnerHoldoutMean"] == expected["winnerHoldoutMean"])
+        // Only a call in flight at a kill may be paid again: at most one per lane per kill.
+        let extra = server.countsByBodyHash.reduce(0) { $0 + max(0, $1.value - (referenceCounts[$1.key] ?? 0)) }
+        print("agent chaos: \(kills) SIGKILLs, \(server.completionRequests.count) gateway calls paid vs \(referenceTotal) uninterrupted, \(extra) repeated")
+        #expect(extra <= kills * 4, "\(extra) repeated paid calls over \(kills) kills")
+    }
+}
