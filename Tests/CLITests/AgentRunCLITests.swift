@@ -96,3 +96,56 @@ import Testing
         #expect(extra <= kills * 4, "\(extra) repeated paid calls over \(kills) kills")
     }
 }
+
+/// The HTTP form of an agent, and the guard for a model the agent picks itself.
+@Suite(.serialized) struct AgentServiceCLITests {
+    @Test(.timeLimit(.minutes(3)))
+    func anHTTPAgentStartedByTheTestIsDrivenLikeAProgram() async throws {
+        let server = try await StubModelServer.start(responder: try AgentRunCLITests.responder())
+        // The agent as a service: scripted_agent.py serve model prints its port.
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        agent.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent("Tests/Fixtures/agents/scripted_agent.py").path, "serve", "model"]
+        let out = Pipe()
+        agent.standardOutput = out
+        // Not the test runner's own descriptors: a child left holding them keeps `swift test` waiting.
+        agent.standardError = FileHandle.nullDevice
+        agent.standardInput = FileHandle.nullDevice
+        try agent.run()
+        defer {
+            kill(agent.processIdentifier, SIGKILL)
+            agent.waitUntilExit()
+        }
+        let port = try #require(String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).split(separator: "\n").first.map(String.init))
+        let profile = try Fixtures.copyOfProfile("sentiment")
+        let file = profile.appendingPathComponent("profile.yaml")
+        try (String(contentsOf: file, encoding: .utf8) + "\nagent:\n  http:\n    url: http://127.0.0.1:\(port)/agent\n  timeoutSeconds: 30\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let result = try await CLIProcess.run(
+            ["eval", profile.path, "--split", "holdout", "--limit", "4", "--json"], in: profile.deletingLastPathComponent(),
+            environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
+        await server.stop()
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(server.completionRequests.count == 4, "one gateway call per unit")
+        let report = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
+        #expect(report["items"]?.arrayValue?.allSatisfy { $0["error"] == nil } == true)
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func anAgentAskingForAModelOutsideThePolicyStopsTheRunWithExit2AndShipsNothing() async throws {
+        let server = try await StubModelServer.start(responder: try AgentRunCLITests.responder())
+        let profile = try AgentRunCLITests.agentProfile()
+        let file = profile.appendingPathComponent("profile.yaml")
+        try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "  timeoutSeconds: 30", with: "    env: {AGENT_MODEL: openai/gpt-4o}\n  timeoutSeconds: 30")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let result = try await CLIProcess.run(
+            ["run", profile.path, "--store", "store.sqlite", "--budget", "140"], in: profile.deletingLastPathComponent(),
+            environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
+        await server.stop()
+        #expect(result.status == 2, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("openai/gpt-4o"), "\(result.stderr)")
+        #expect(server.completionRequests.isEmpty, "the forbidden call never reached a provider")
+        let written = try FileManager.default.contentsOfDirectory(atPath: profile.path).filter { $0.hasPrefix("profile.v") }
+        #expect(written.isEmpty)
+    }
+}

@@ -84,7 +84,7 @@ public struct SuiteEvaluator: ProfileEvaluator {
             throw CancellationError()
         } catch let failure as AgentFailure {
             // The user's agent failed the item: its own doing, a 0 that counts.
-            return ItemResult(itemID: item.id, score: 0, passed: false, feedback: "The agent failed: \(failure.problem)", error: failure.description, failure: .agent)
+            return ItemResult(itemID: item.id, score: 0, passed: false, feedback: "The agent failed: \(failure.description)", error: failure.description, failure: .agent)
         } catch let error as ModelError {
             // A policy breach is never an item failure: it must stop the run.
             if case .notAllowed = error { throw error }

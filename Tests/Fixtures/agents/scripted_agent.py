@@ -8,6 +8,7 @@ Modes:
     echo        reply "echo:<unit id>", trace = {request, env, cwd, pid, headers}
     quick       reply "ok" (for measuring the protocol's own overhead)
     model       ask the gateway (models block) for a completion of the input's messages; reply with it
+                (with $AGENT_MODEL set, ask for that model instead)
     die-once    the first unit ever (state file $AGENT_STATE) exits with status 3 before replying
     hang        at start: start a grandchild `sleep 600`, write "<pid> <grandchild pid>" to $AGENT_STATE;
                 then never reply
@@ -33,7 +34,8 @@ def answer(mode, request, headers=None):
         return {"reply": "ok"}
     if mode == "model":
         models = request["models"]
-        body = json.dumps({"model": models["model"], "messages": request["input"]["messages"], "stream": False}).encode()
+        # AGENT_MODEL asks for another model than the one improve named (the guard's test).
+        body = json.dumps({"model": os.environ.get("AGENT_MODEL", models["model"]), "messages": request["input"]["messages"], "stream": False}).encode()
         call = urllib.request.Request(models["baseURL"].rstrip("/") + "/chat/completions", data=body, method="POST",
                                       headers={"Content-Type": "application/json", "Authorization": "Bearer " + models["apiKey"]})
         with urllib.request.urlopen(call, timeout=30) as response:
