@@ -119,7 +119,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "improve-bench",
-            dependencies: ["Improve", "ImproveSQLite", "ImprovePostgres", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Improve", "ImproveSQLite", "ImprovePostgres", "ImproveAgents", "ImproveTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/improve-bench",
             swiftSettings: strict
         ),

@@ -3,6 +3,7 @@
 // usage: improve-bench store [steps] [model-calls]
 //        improve-bench postgres [steps] [rounds]            (see PostgresBenchmark.swift)
 //        improve-bench space [profile-dir] [seeds] [target]   (see SpaceBenchmark.swift)
+//        improve-bench agents [units] [stub-ms]               (see AgentBenchmark.swift)
 //
 //   claim+complete   sequential journal steps with a ledger row each, on a WAL file store
 //   sqlite floor     the same SQL per step issued straight through GRDB: what SQLite alone
@@ -153,7 +154,15 @@ case "postgres":
     } catch {
         fail(String(describing: error))
     }
+case "agents":
+    do {
+        try await agentBenchmark(
+            units: arguments.dropFirst().first.flatMap(Int.init) ?? 50, stubMilliseconds: arguments.dropFirst(2).first.flatMap(Int.init) ?? 100)
+    } catch {
+        fail(String(describing: error))
+    }
 default:
     print("usage: improve-bench store [steps, default 10000] [model calls, default 200]")
+    print("       improve-bench agents [units, default 50] [stub ms, default 100]")
     exit(arguments.isEmpty ? 0 : 2)
 }
