@@ -149,3 +149,24 @@ import Testing
         #expect(written.isEmpty)
     }
 }
+
+/// `evolve` with an agent program: generation 0 and every child are scored by the agent.
+@Suite(.serialized) struct AgentEvolveCLITests {
+    @Test(.timeLimit(.minutes(4)))
+    func evolveScoresEveryCandidateThroughTheAgent() async throws {
+        let server = try await StubModelServer.start(responder: try AgentRunCLITests.responder())
+        let profile = try AgentRunCLITests.agentProfile()
+        let result = try await CLIProcess.run(
+            ["evolve", profile.path, "--surface", "prompt", "--generations", "1", "--population", "2", "--budget", "400", "--store", "store.sqlite", "--json"],
+            in: profile.deletingLastPathComponent(), environment: ["IMPROVE_BASE_URL": server.baseURL.absoluteString])
+        await server.stop()
+        #expect(result.status == 0 || result.status == 3, "stderr: \(result.stderr)")
+        let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
+        #expect(outcome["evolution"]?["scored"]?.doubleValue ?? 0 >= 2)
+        // Every unit of every candidate went through the gateway: the store holds agent_unit and
+        // agent_call steps, and no plain task model call.
+        let runID = try #require(outcome["runID"]?.stringValue)
+        let shown = try await CLIProcess.run(["show", runID, "--store", "store.sqlite", "--json"], in: profile.deletingLastPathComponent())
+        #expect(shown.stdout.contains("agent_unit") && shown.stdout.contains("agent_call"), "\(shown.stdout.prefix(2000))")
+    }
+}
