@@ -31,7 +31,20 @@ final class AgentDrivers: Sendable {
 
     /// The task client of `inputs.profile` in `run` (see ``taskClient(for:journal:allowed:models:)``).
     func taskClient(for inputs: AgentInputs, in run: ActiveRun) async throws -> (any ModelClient)? {
-        try await taskClient(for: inputs, journal: run.journal, allowed: run.allowed, models: run.gatedModels)
+        try await taskClient(for: inputs, journal: run.journal, allowed: run.allowed, models: run.models)
+    }
+
+    /// Runs `body`, then stops every driver started, whether `body` returned or threw.
+    func closing<Value: Sendable>(_ body: () async throws -> Value) async throws -> Value {
+        let value: Value
+        do {
+            value = try await body()
+        } catch {
+            await closeAll()
+            throw error
+        }
+        await closeAll()
+        return value
     }
 
     /// Stops every driver started.

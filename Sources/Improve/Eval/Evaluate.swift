@@ -21,14 +21,7 @@ public func evaluate(_ session: EvalSession, store: (any RunStore)?, models: Mod
         var session = session
         session.agent = try await agents.taskClient(
             for: EvalRun.agentInputs(session, options), journal: TransientJournal(), allowed: session.bundle.policy.allowedModels, models: models)
-        let report: EvalReport
-        do {
-            report = try await session.run(clients: models.makeClient)
-        } catch {
-            await agents.closeAll()
-            throw error
-        }
-        await agents.closeAll()
+        let report = try await agents.closing { try await session.run(clients: models.makeClient) }
         let markdown = try options.reportDirectory.map { try EvalReportFiles.write(report, profileVersion: session.bundle.profile.version, runID: nil, to: $0) }
         return EvalOutcome(report: report, runID: nil, markdown: markdown)
     }
@@ -104,7 +97,7 @@ struct EvalRun: RunBody {
         var session = self.session
         session.journal = run.journal
         session.agent = try await run.agents.taskClient(for: Self.agentInputs(session, options), in: run)
-        let report = try await session.run(clients: run.gatedModels.makeClient)
+        let report = try await session.run(clients: run.models.makeClient)
         let directory = options.reportDirectory ?? session.bundle.directory.appendingPathComponent("runs").appendingPathComponent(run.id)
         let markdown = try EvalReportFiles.write(report, profileVersion: session.bundle.profile.version, runID: run.id, to: directory)
         return EvalOutcome(report: report, runID: run.id, markdown: markdown)

@@ -12,7 +12,9 @@ struct ActiveRun: Sendable {
     let store: any RunStore
     /// Mirrors candidates, evaluations and events into the store, each once.
     let recorder: RunRecorder
-    /// Raw clients behind the spend gate; reach them only through ``client(_:role:)``.
+    /// Raw clients behind the spend gate: a body reaches a model through ``client(_:role:)``;
+    /// only code that wraps its own clients with `RoleClient` (the evaluation set-up of `eval`,
+    /// an agent's gateway) takes them as they are.
     let models: ModelAccess
     /// The policy's allowed models.
     let allowed: AllowedModels
@@ -39,8 +41,4 @@ struct ActiveRun: Sendable {
     func client(_ model: ModelSpec, role: ModelRole) throws -> any ModelClient {
         RoleClient.wrap(try models.makeClient(model), role: role.rawValue, allowed: allowed, journal: journal)
     }
-
-    /// The raw client factory behind the spend gate, for code that wraps its own clients with
-    /// ``RoleClient`` (the evaluation set-up of `eval`).
-    var gatedModels: ModelAccess { models }
 }

@@ -56,16 +56,11 @@ struct RunSession: Sendable {
         let work = Task { try await body.execute(in: run) }
         gate.whenStopped { work.cancel() }
         do {
-            let outcome: Body.Outcome
-            do {
-                outcome = try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
-            } catch {
-                await run.agents.closeAll()
-                throw error
-            }
             // The agents' process groups and gateways end with the body, before the run is
             // recorded as finished.
-            await run.agents.closeAll()
+            let outcome = try await run.agents.closing {
+                try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
+            }
             try await store.finishRun(id: record.id, state: .completed, result: try body.stored(outcome), failure: nil)
             return outcome
         } catch {

@@ -39,7 +39,7 @@ final class ExecAgentDriver: AgentDriver {
     ) async throws -> ExecAgentDriver {
         guard let program = exec.command.first else { throw AgentStartError.emptyCommand }
         let path = ExecEnvironment.path(parent: parentEnvironment, profile: exec.environment)
-        let command = [try ExecutableLookup.resolve(program, directory: context.directory, path: path)] + exec.command.dropFirst()
+        let command = [try Self.resolve(program, directory: context.directory, path: path)] + exec.command.dropFirst()
         let redactor = Redactor.fromEnvironment(parentEnvironment)
         var lanes: [ExecLane] = []
         for _ in 0..<max(1, context.concurrency) {
@@ -117,6 +117,19 @@ final class ExecAgentDriver: AgentDriver {
             let excerpt = AgentReplyReader.excerpt(data, redactor: redactor)
             let reason = problem.reason(notJSON: "printed a line that is not a protocol reply", excerpt: excerpt + "; write logs to stderr")
             return .failure(AgentFailure(problem: reason, stderrTail: await lane.stderrTail()))
+        }
+    }
+}
+
+extension ExecAgentDriver {
+    /// The absolute path of the agent's program (``ProgramLookup``), or why it cannot start: a
+    /// typo is an error at start naming what was searched, not a unit failing later with `env`'s
+    /// exit status 127.
+    static func resolve(_ program: String, directory: URL, path: String) throws(AgentStartError) -> String {
+        switch ProgramLookup.find(program, directory: directory, path: path) {
+        case .found(let file): return file
+        case .missing(let searched): throw .commandNotFound(command: program, searched: searched)
+        case .notAFile(let file), .notExecutable(let file): throw .notExecutable(path: file)
         }
     }
 }

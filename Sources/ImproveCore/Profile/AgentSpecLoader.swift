@@ -79,29 +79,20 @@ enum AgentSpecLoader {
     /// The program must be runnable as the exec driver will run it: looked up on PATH for a
     /// bare name, else a path relative to the profile directory (the working directory).
     static func checkProgram(_ program: String, at node: ConfigNode, directory: URL) throws {
-        let manager = FileManager.default
-        if program.contains("/") {
-            let url = program.hasPrefix("/") ? URL(fileURLWithPath: program) : directory.appendingPathComponent(program)
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        let result = ProgramLookup.find(program, directory: directory, path: ProcessInfo.processInfo.environment["PATH"] ?? "")
+        switch result {
+        case .found:
+            return
+        case .notExecutable(let file) where program.contains("/"):
+            throw node.error("\(program) is not executable", hint: "chmod +x \(file), or run it through its interpreter, e.g. [python3, \(program)]")
+        case .missing, .notAFile, .notExecutable:
+            if program.contains("/") {
                 throw node.error("\(program) is not a file", hint: "a path with / is taken relative to the profile directory \(directory.path)")
             }
-            guard manager.isExecutableFile(atPath: url.path) else {
-                throw node.error("\(program) is not executable", hint: "chmod +x \(url.standardizedFileURL.path), or run it through its interpreter, e.g. [python3, \(program)]")
-            }
-            return
+            throw node.error(
+                "the program \"\(program)\" is not found on PATH",
+                hint: "install it or fix the name; a program in the profile directory is written ./\(program)")
         }
-        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for entry in searchPath.split(separator: ":") where !entry.isEmpty {
-            let candidate = URL(fileURLWithPath: String(entry)).appendingPathComponent(program).path
-            var isDirectory: ObjCBool = false
-            if manager.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue, manager.isExecutableFile(atPath: candidate) {
-                return
-            }
-        }
-        throw node.error(
-            "the program \"\(program)\" is not found on PATH",
-            hint: "install it or fix the name; a program in the profile directory is written ./\(program)")
     }
 
     static func parseHTTP(_ node: ConfigNode) throws -> AgentSpec.HTTPAgent {
